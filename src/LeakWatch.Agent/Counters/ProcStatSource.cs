@@ -1,0 +1,98 @@
+using System.Globalization;
+using LeakWatch.Agent.Targets;
+using LeakWatch.Core.Samples;
+
+namespace LeakWatch.Agent.Counters;
+
+/// <summary>
+/// The OS's view of the target from /proc: thread count (the runtime reports only thread-pool threads,
+/// and a thread leak is usually outside the pool), open descriptors, resident memory and CPU time.
+/// Yields nothing when /proc/PID is not visible, so those series are absent rather than zero.
+/// </summary>
+public static class ProcStatSource
+{
+    // USER_HZ: the unit of utime/stime in /proc/PID/stat. 100 on every mainstream Linux architecture.
+    private const double ClockTicksPerSecond = 100;
+
+    public static IEnumerable<MetricSample> Read(int pid, DateTimeOffset now)
+    {
+        var directory = ProcFs.ProcessDirectory(pid);
+        var status = ProcFs.TryRead(Path.Combine(directory, "status"));
+        if (status is null)
+        {
+            yield break;
+        }
+
+        if (StatusField(status, "Threads:") is { } threads)
+        {
+            yield return Gauge("process_num_threads", threads, now, "Number of OS threads in the process.");
+        }
+
+        if (StatusField(status, "VmRSS:") is { } rssKilobytes)
+        {
+            yield return Gauge("process_resident_memory_bytes", rssKilobytes * 1024, now, "Resident memory size in bytes.");
+        }
+
+        if (CountDescriptors(directory) is { } descriptors)
+        {
+            yield return Gauge("process_open_fds", descriptors, now, "Number of open file descriptors.");
+        }
+
+        if (CpuSeconds(directory) is { } cpu)
+        {
+            yield return new MetricSample("process_cpu_seconds_total", MetricKind.Counter, cpu, now, LabelSet.Empty, "Total user and system CPU time spent in seconds.");
+        }
+    }
+
+    private static MetricSample Gauge(string name, double value, DateTimeOffset now, string help) =>
+        new(name, MetricKind.Gauge, value, now, LabelSet.Empty, help);
+
+    /// <summary>"Threads:\t42" → 42; "VmRSS:\t  1234 kB" → 1234.</summary>
+    internal static double? StatusField(string status, string field)
+    {
+        var start = status.IndexOf(field, StringComparison.Ordinal);
+        if (start < 0)
+        {
+            return null;
+        }
+
+        var end = status.IndexOf('\n', start);
+        var text = status[(start + field.Length)..(end < 0 ? status.Length : end)].Trim();
+        var space = text.IndexOf(' ', StringComparison.Ordinal);
+        return double.TryParse(space < 0 ? text : text[..space], NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : null;
+    }
+
+    private static int? CountDescriptors(string directory)
+    {
+        try
+        {
+            return Directory.EnumerateFileSystemEntries(Path.Combine(directory, "fd")).Count();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>utime + stime from /proc/PID/stat; fields counted after the ")" that ends the command name.</summary>
+    private static double? CpuSeconds(string directory)
+    {
+        var stat = ProcFs.TryRead(Path.Combine(directory, "stat"));
+        var close = stat?.LastIndexOf(')') ?? -1;
+        if (stat is null || close < 0)
+        {
+            return null;
+        }
+
+        var fields = stat[(close + 2)..].Split(' ');
+        // After ")": state is field 3 of stat(5), so utime (14) and stime (15) are at 11 and 12 here.
+        if (fields.Length > 12
+            && double.TryParse(fields[11], NumberStyles.Integer, CultureInfo.InvariantCulture, out var user)
+            && double.TryParse(fields[12], NumberStyles.Integer, CultureInfo.InvariantCulture, out var system))
+        {
+            return (user + system) / ClockTicksPerSecond;
+        }
+
+        return null;
+    }
+}

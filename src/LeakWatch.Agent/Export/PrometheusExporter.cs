@@ -1,0 +1,175 @@
+using System.Globalization;
+using System.Reflection;
+using LeakWatch.Agent.Targets;
+using LeakWatch.Core.Samples;
+using Prometheus;
+
+namespace LeakWatch.Agent.Export;
+
+/// <summary>
+/// Keeps the latest value of every target series in a prometheus-net registry of its own, so the agent's own
+/// .NET runtime metrics (which prometheus-net's default registry would add) never mix with the target's.
+/// Every target series carries <c>pid</c>, <c>process_name</c> and the user's <c>--label</c>s.
+/// </summary>
+public sealed class PrometheusExporter : ISampleSink
+{
+    private static readonly string[] TargetLabelNames = ["pid", "process_name"];
+
+    private readonly object _gate = new();
+    private readonly MetricFactory _factory;
+    private readonly KeyValuePair<string, string>[] _staticLabels;
+    private readonly Dictionary<string, Family> _families = new(StringComparer.Ordinal);
+    private readonly AgentHealth _health;
+
+    private sealed record Family(Collector Collector, string[] LabelNames, MetricKind Kind);
+
+    public PrometheusExporter(IReadOnlyDictionary<string, string> staticLabels, AgentHealth health)
+    {
+        // Constructing the registry through Metrics would also start prometheus-net's default collectors.
+        Metrics.SuppressDefaultMetrics();
+        Registry = Metrics.NewCustomRegistry();
+        _factory = Metrics.WithCustomRegistry(Registry);
+        _staticLabels = staticLabels.OrderBy(l => l.Key, StringComparer.Ordinal).ToArray();
+        _health = health;
+        RegisterAgentMetrics();
+    }
+
+    public CollectorRegistry Registry { get; }
+
+    public void OnSample(TargetProcess target, MetricSample sample)
+    {
+        lock (_gate)
+        {
+            var family = FamilyFor(sample);
+            if (family is null)
+            {
+                return;
+            }
+
+            var values = LabelValues(family, target, sample.Labels);
+            switch (family.Collector)
+            {
+                case Gauge gauge:
+                    gauge.WithLabels(values).Set(sample.Value);
+                    break;
+                case Counter counter:
+                    // The target publishes cumulative totals; IncTo never moves a counter backwards.
+                    counter.WithLabels(values).IncTo(sample.Value);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Drops every series of a process that is gone, so dashboards do not show it frozen.</summary>
+    public void RemoveTarget(int pid)
+    {
+        var pidText = pid.ToString(CultureInfo.InvariantCulture);
+        lock (_gate)
+        {
+            foreach (var family in _families.Values)
+            {
+                foreach (var labels in LabelledValues(family.Collector).Where(v => v.Length > 0 && v[0] == pidText).ToList())
+                {
+                    RemoveLabelled(family.Collector, labels);
+                }
+            }
+        }
+    }
+
+    public Task WriteAsync(Stream destination, CancellationToken cancellation) =>
+        Registry.CollectAndExportAsTextAsync(destination, cancellation);
+
+    private Family? FamilyFor(MetricSample sample)
+    {
+        if (_families.TryGetValue(sample.Name, out var existing))
+        {
+            if (existing.Kind != sample.Kind)
+            {
+                _health.Error("metric_type_conflict");
+                return null;
+            }
+
+            return existing;
+        }
+
+        var labelNames = TargetLabelNames.Concat(_staticLabels.Select(l => l.Key)).Concat(sample.Labels.Names).Distinct(StringComparer.Ordinal).ToArray();
+        Collector collector = sample.Kind == MetricKind.Counter
+            ? _factory.CreateCounter(sample.Name, sample.Help, new CounterConfiguration { LabelNames = labelNames, SuppressInitialValue = true })
+            : _factory.CreateGauge(sample.Name, sample.Help, new GaugeConfiguration { LabelNames = labelNames, SuppressInitialValue = true });
+        var family = new Family(collector, labelNames, sample.Kind);
+        _families.Add(sample.Name, family);
+        return family;
+    }
+
+    private string[] LabelValues(Family family, TargetProcess target, LabelSet sampleLabels)
+    {
+        var values = new string[family.LabelNames.Length];
+        values[0] = target.Pid.ToString(CultureInfo.InvariantCulture);
+        values[1] = target.Name;
+        for (var i = 2; i < values.Length; i++)
+        {
+            var name = family.LabelNames[i];
+            values[i] = sampleLabels[name] ?? StaticLabel(name) ?? "";
+        }
+
+        if (sampleLabels.Names.Any(n => Array.IndexOf(family.LabelNames, n) < 0))
+        {
+            // A family's label names are fixed when it is first seen; a tag that appears later is dropped.
+            _health.Error("label_set_changed");
+        }
+
+        return values;
+    }
+
+    private string? StaticLabel(string name)
+    {
+        foreach (var (key, value) in _staticLabels)
+        {
+            if (key == name)
+            {
+                return value;
+            }
+        }
+
+        return null;
+    }
+
+    private static void RemoveLabelled(Collector collector, string[] labels)
+    {
+        switch (collector)
+        {
+            case Gauge gauge:
+                gauge.RemoveLabelled(labels);
+                break;
+            case Counter counter:
+                counter.RemoveLabelled(labels);
+                break;
+        }
+    }
+
+    private static IEnumerable<string[]> LabelledValues(Collector collector) => collector switch
+    {
+        Gauge gauge => gauge.GetAllLabelValues(),
+        Counter counter => counter.GetAllLabelValues(),
+        _ => [],
+    };
+
+    private void RegisterAgentMetrics()
+    {
+        var version = typeof(PrometheusExporter).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+        _factory.CreateGauge("leakwatch_agent_info", "Always 1: the leakwatch version serving these metrics.", ["version"])
+            .WithLabels(version.Split('+')[0]).Set(1);
+        var events = _factory.CreateCounter("leakwatch_agent_events_total", "EventPipe events the agent has received from its targets.");
+        var restarts = _factory.CreateCounter("leakwatch_agent_session_restarts_total", "EventPipe sessions the agent had to start again.");
+        var errors = _factory.CreateCounter("leakwatch_agent_errors_total", "Errors the agent recovered from, by kind.", ["kind"]);
+        Registry.AddBeforeCollectCallback(() =>
+        {
+            events.IncTo(_health.EventsReceived);
+            restarts.IncTo(_health.SessionRestarts);
+            foreach (var (kind, count) in _health.Errors)
+            {
+                errors.WithLabels(kind).IncTo(count);
+            }
+        });
+    }
+}

@@ -1,0 +1,9 @@
+namespace LeakWatch.Agent.Hosting;
+
+/// <summary>Why an attach ended.</summary>
+public enum AttachOutcome
+{
+    TargetExited,
+    DurationElapsed,
+    Stopped,
+}

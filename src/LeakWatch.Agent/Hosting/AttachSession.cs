@@ -1,0 +1,89 @@
+using System.Net;
+using LeakWatch.Agent.Counters;
+using LeakWatch.Agent.Export;
+using LeakWatch.Agent.Targets;
+using Microsoft.Diagnostics.NETCore.Client;
+
+namespace LeakWatch.Agent.Hosting;
+
+/// <summary>
+/// One attached target, wired end to end: counters and /proc figures flow to the Prometheus exporter and to the
+/// series store the terminal view reads. The CLI's commands stay thin by doing their work through this class.
+/// </summary>
+public sealed class AttachSession : IAsyncDisposable
+{
+    private readonly AttachOptions _options;
+    private readonly TimeProvider _time;
+    private readonly List<ISampleSink> _sinks;
+
+    public AttachSession(AttachOptions options, TimeProvider time)
+    {
+        _options = options;
+        _time = time;
+        Exporter = new PrometheusExporter(options.Labels, Health);
+        _sinks = [Exporter, Store];
+        if (options.Url is not null)
+        {
+            Server = new MetricsServer(options.Url);
+            Server.Map("GET", "/metrics", ServeMetricsAsync);
+            Server.Map("GET", "/healthz", (context, cancellation) => MetricsServer.WriteTextAsync(context.Response, HttpStatusCode.OK, "ok\n", cancellation));
+        }
+    }
+
+    public AgentHealth Health { get; } = new();
+
+    public SeriesStore Store { get; } = new();
+
+    public PrometheusExporter Exporter { get; }
+
+    public MetricsServer? Server { get; }
+
+    public TargetProcess Target => _options.Target;
+
+    /// <summary>Lines for the person watching: warnings from the target's metrics source, restarts.</summary>
+    public event Action<string>? Message;
+
+    /// <summary>Adds a consumer of every sample (leak rules, for example). Call before <see cref="RunAsync"/>.</summary>
+    public void AddSink(ISampleSink sink) => _sinks.Add(sink);
+
+    /// <summary>Starts serving /metrics; throws a user-facing error when the address is taken.</summary>
+    public void StartServer() => Server?.Start();
+
+    public async Task<AttachOutcome> RunAsync(CancellationToken cancellation)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        if (_options.Duration is { } duration)
+        {
+            stop.CancelAfter(duration);
+        }
+
+        var client = new DiagnosticsClient(Target.Pid);
+        var watcher = new TargetWatcher(Target, client, _options.Counters, Health, _time);
+        watcher.Warning += line => Message?.Invoke(line);
+        try
+        {
+            await watcher.RunAsync(new SampleFanout(_sinks), stop.Token).ConfigureAwait(false);
+            Exporter.RemoveTarget(Target.Pid);
+            return AttachOutcome.TargetExited;
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            return cancellation.IsCancellationRequested ? AttachOutcome.Stopped : AttachOutcome.DurationElapsed;
+        }
+    }
+
+    private Task ServeMetricsAsync(HttpListenerContext context, CancellationToken cancellation)
+    {
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+        return Exporter.WriteAsync(context.Response.OutputStream, cancellation);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Server is not null)
+        {
+            await Server.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

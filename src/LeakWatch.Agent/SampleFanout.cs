@@ -1,0 +1,16 @@
+using LeakWatch.Agent.Targets;
+using LeakWatch.Core.Samples;
+
+namespace LeakWatch.Agent;
+
+/// <summary>Delivers every sample to several sinks (exporter, terminal store, rules).</summary>
+public sealed class SampleFanout(IReadOnlyList<ISampleSink> sinks) : ISampleSink
+{
+    public void OnSample(TargetProcess target, MetricSample sample)
+    {
+        foreach (var sink in sinks)
+        {
+            sink.OnSample(target, sample);
+        }
+    }
+}

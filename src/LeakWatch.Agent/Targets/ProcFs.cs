@@ -1,0 +1,52 @@
+using System.Globalization;
+
+namespace LeakWatch.Agent.Targets;
+
+/// <summary>Reads what Linux's /proc says about a process. Every method returns null when the process is not visible.</summary>
+public static class ProcFs
+{
+    public static string ProcessDirectory(int pid) => $"/proc/{pid.ToString(CultureInfo.InvariantCulture)}";
+
+    public static bool IsVisible(int pid) => Directory.Exists(ProcessDirectory(pid));
+
+    /// <summary>The command line with arguments separated by spaces, or null.</summary>
+    public static string? CommandLine(int pid)
+    {
+        var raw = TryRead(Path.Combine(ProcessDirectory(pid), "cmdline"));
+        return raw?.TrimEnd('\0').Replace('\0', ' ');
+    }
+
+    /// <summary>The arguments of the command line, or null.</summary>
+    public static string[]? Arguments(int pid) =>
+        TryRead(Path.Combine(ProcessDirectory(pid), "cmdline"))?.TrimEnd('\0').Split('\0');
+
+    /// <summary>The kernel's short name of the process (15 characters at most), or null.</summary>
+    public static string? Comm(int pid) => TryRead(Path.Combine(ProcessDirectory(pid), "comm"))?.Trim();
+
+    /// <summary>Paths of the files the process has mapped, or null.</summary>
+    public static IEnumerable<string>? MappedFiles(int pid)
+    {
+        var maps = TryRead(Path.Combine(ProcessDirectory(pid), "maps"));
+        if (maps is null)
+        {
+            return null;
+        }
+
+        return maps.Split('\n')
+            .Select(line => line.IndexOf('/', StringComparison.Ordinal) is var slash and >= 0 ? line[slash..].Trim() : null)
+            .OfType<string>()
+            .Distinct(StringComparer.Ordinal);
+    }
+
+    internal static string? TryRead(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,12 @@
+namespace LeakWatch.Agent.Targets;
+
+/// <summary>A .NET process leakwatch can talk to, with what is known about it before attaching.</summary>
+/// <param name="Pid">Process id as the agent sees it (the target's own pid when the namespaces differ and only IPC is available).</param>
+/// <param name="Name">Short name: the entry assembly's name when known, otherwise the executable's.</param>
+/// <param name="CommandLine">Full command line, empty when not visible.</param>
+/// <param name="RuntimeVersion">The target's .NET runtime version, when it could be read.</param>
+public sealed record TargetProcess(int Pid, string Name, string CommandLine, Version? RuntimeVersion)
+{
+    /// <summary>.NET 9 added the System.Runtime meter and the EventPipe stack-walk switch.</summary>
+    public bool HasRuntimeMeter => RuntimeVersion is null || RuntimeVersion.Major >= 9;
+}

@@ -1,0 +1,163 @@
+using System.Globalization;
+using System.Net.Sockets;
+using LeakWatch.Core;
+using Microsoft.Diagnostics.NETCore.Client;
+
+namespace LeakWatch.Agent.Targets;
+
+/// <summary>Turns what the user typed (a pid, a name) into a <see cref="TargetProcess"/>, or a clear error.</summary>
+public static class TargetResolver
+{
+    /// <summary>Every .NET process with a diagnostic port this user can see, except leakwatch itself.</summary>
+    public static IReadOnlyList<TargetProcess> ListAttachable()
+    {
+        var self = Environment.ProcessId;
+        return DiagnosticsClient.GetPublishedProcesses()
+            .Where(pid => pid != self && ProcFs.IsVisible(pid))
+            .Select(Describe)
+            .OrderBy(p => p.Pid)
+            .ToList();
+    }
+
+    public static TargetProcess ByPid(int pid)
+    {
+        if (pid <= 0)
+        {
+            throw new LeakWatchException(ExitCode.UsageError, $"--pid must be a positive number, not {pid}.");
+        }
+
+        if (!ProcessExists(pid))
+        {
+            throw new LeakWatchException(ExitCode.TargetNotFound, $"No process has pid {pid}. Run 'leakwatch ps' to list the .NET processes you can attach to.");
+        }
+
+        if (!DiagnosticsClient.GetPublishedProcesses().Contains(pid))
+        {
+            var name = ProcFs.Comm(pid) ?? "?";
+            throw new LeakWatchException(
+                ExitCode.TargetNotSupported,
+                $"Process {pid} ({name}) has no .NET diagnostic port: it is not a .NET process, runs with DOTNET_EnableDiagnostics=0, or uses another TMPDIR (set TMPDIR to match the target's).");
+        }
+
+        return Describe(pid);
+    }
+
+    public static TargetProcess ByName(string name)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            throw new LeakWatchException(ExitCode.UsageError, "--name must not be empty.");
+        }
+
+        var matches = ListAttachable().Where(p => Matches(p, name)).ToList();
+        return matches.Count switch
+        {
+            1 => matches[0],
+            0 => throw new LeakWatchException(ExitCode.TargetNotFound, $"No .NET process is named '{name}'. Run 'leakwatch ps' to see the names, or use --pid."),
+            _ => throw new LeakWatchException(
+                ExitCode.TargetNotFound,
+                $"{matches.Count} .NET processes are named '{name}' (pids {string.Join(", ", matches.Select(m => m.Pid))}): choose one with --pid."),
+        };
+    }
+
+    /// <summary>Maps an exception from talking to the target into the user-facing error, or null if it is not one.</summary>
+    public static LeakWatchException? Explain(Exception error, TargetProcess target)
+    {
+        var root = error;
+        while (root.InnerException is not null && root is not UnauthorizedAccessException && root is not SocketException)
+        {
+            root = root.InnerException;
+        }
+
+        if (root is UnauthorizedAccessException || (root is SocketException socket && socket.SocketErrorCode == SocketError.AccessDenied))
+        {
+            return new LeakWatchException(
+                ExitCode.PermissionDenied,
+                $"Permission denied talking to process {target.Pid} ({target.Name}): run leakwatch as the same user as the target, or as root.",
+                error);
+        }
+
+        if (!ProcessExists(target.Pid))
+        {
+            return new LeakWatchException(ExitCode.TargetExited, $"Process {target.Pid} ({target.Name}) exited.", error);
+        }
+
+        if (error is ServerNotAvailableException)
+        {
+            return new LeakWatchException(
+                ExitCode.TargetNotSupported,
+                $"Process {target.Pid} ({target.Name}) did not answer on its diagnostic port: is it a .NET process that has finished starting?",
+                error);
+        }
+
+        if (error is UnsupportedCommandException or UnsupportedProtocolException)
+        {
+            return new LeakWatchException(
+                ExitCode.TargetNotSupported,
+                $"Process {target.Pid} ({target.Name}) runs a .NET runtime too old for this command: leakwatch needs .NET 8 or later.",
+                error);
+        }
+
+        return null;
+    }
+
+    public static bool ProcessExists(int pid)
+    {
+        if (ProcFs.IsVisible(pid))
+        {
+            return true;
+        }
+
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    internal static TargetProcess Describe(int pid)
+    {
+        var arguments = ProcFs.Arguments(pid) ?? [];
+        return new TargetProcess(
+            pid,
+            NameFromArguments(arguments) ?? ProcFs.Comm(pid) ?? pid.ToString(CultureInfo.InvariantCulture),
+            string.Join(' ', arguments),
+            RuntimeVersionProbe.FromMappedCoreLib(pid));
+    }
+
+    /// <summary>
+    /// "dotnet /app/Orders.dll" is named Orders, an apphost "/app/Orders" too: the kernel's comm would say
+    /// "dotnet", or cut the name at 15 characters.
+    /// </summary>
+    public static string? NameFromArguments(IReadOnlyList<string> arguments)
+    {
+        if (arguments.Count == 0 || string.IsNullOrEmpty(arguments[0]))
+        {
+            return null;
+        }
+
+        var executable = Path.GetFileName(arguments[0]);
+        if (executable is "dotnet" or "dotnet.exe")
+        {
+            var assembly = arguments.Skip(1).FirstOrDefault(a => a.EndsWith(".dll", StringComparison.OrdinalIgnoreCase));
+            if (assembly is not null)
+            {
+                return Path.GetFileNameWithoutExtension(assembly);
+            }
+        }
+
+        return executable.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? Path.GetFileNameWithoutExtension(executable) : executable;
+    }
+
+    private static bool Matches(TargetProcess process, string name) =>
+        string.Equals(process.Name, name, StringComparison.OrdinalIgnoreCase)
+        || string.Equals(ProcFs.Comm(process.Pid), name, StringComparison.OrdinalIgnoreCase);
+}

@@ -1,0 +1,156 @@
+using System.CommandLine;
+using LeakWatch.Agent.Counters;
+using LeakWatch.Agent.Hosting;
+using LeakWatch.Cli.Rendering;
+using LeakWatch.Core;
+using LeakWatch.Core.Options;
+
+namespace LeakWatch.Cli.Commands;
+
+/// <summary><c>leakwatch attach</c>: stream a process's counters to the terminal and to /metrics until it exits.</summary>
+internal sealed class AttachCommand : Command
+{
+    public AttachCommand()
+        : base("attach", "Attach to a running .NET process and stream its counters to the terminal and to a Prometheus /metrics endpoint.")
+    {
+        Target.AddTo(this);
+        Watch.AddTo(this);
+        SetAction(async (parseResult, cancellation) =>
+        {
+            var target = Target.Resolve(parseResult);
+            return await Watch.RunAsync(parseResult, target, cancellation).ConfigureAwait(false);
+        });
+    }
+
+    public TargetOptions Target { get; } = new();
+
+    public WatchOptions Watch { get; } = new();
+}
+
+/// <summary>The options of watching a target, shared by <c>attach</c> and <c>demo</c>, and the loop that runs it.</summary>
+internal sealed class WatchOptions
+{
+    public Option<string> Urls { get; } = new("--urls")
+    {
+        Description = $"Where to serve /metrics, for example http://0.0.0.0:{AttachDefaults.Port} to listen on every interface. 'none' serves nothing.",
+        HelpName = "url",
+        DefaultValueFactory = _ => AttachDefaults.Url.ToString().TrimEnd('/'),
+    };
+
+    public Option<TimeSpan> Interval { get; } = TargetOptions.DurationOption(
+        "--interval", "How often the target publishes its counters.", CounterSourceDefaults.Interval, TimeSpan.FromMilliseconds(100));
+
+    public Option<TimeSpan?> Duration { get; } = TargetOptions.OptionalDurationOption(
+        "--duration", "Stop after this long (for scripts), for example 30s or 10m. Default: until the target exits or Ctrl+C.", TimeSpan.FromSeconds(1));
+
+    public Option<string[]> Labels { get; } = new("--label")
+    {
+        Description = "A label added to every series, as key=value (repeatable): service, team, module.",
+        HelpName = "key=value",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    public Option<string[]> Meters { get; } = new("--meter")
+    {
+        Description = "Also stream this System.Diagnostics.Metrics meter of the app (repeatable); its tags become labels.",
+        HelpName = "name",
+    };
+
+    public Option<OutputMode> Output { get; } = new("--output", "-o")
+    {
+        Description = "How to show values: a live table when stdout is a terminal, one line per interval otherwise, or JSON lines.",
+        DefaultValueFactory = _ => OutputMode.Auto,
+    };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Urls);
+        command.Options.Add(Interval);
+        command.Options.Add(Duration);
+        command.Options.Add(Labels);
+        command.Options.Add(Meters);
+        command.Options.Add(Output);
+        Labels.Validators.Add(result =>
+        {
+            foreach (var token in result.Tokens)
+            {
+                if (!LabelParser.TryParse(token.Value, out _, out var error))
+                {
+                    result.AddError($"--label {error}");
+                }
+            }
+        });
+        Urls.Validators.Add(result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            if (text != "none" && ParseUrl(text) is null)
+            {
+                result.AddError($"--urls takes an http:// URL with a port, such as http://127.0.0.1:{AttachDefaults.Port}, not '{text}'.");
+            }
+        });
+    }
+
+    public AttachOptions Bind(ParseResult parseResult, Agent.Targets.TargetProcess target) => new()
+    {
+        Target = target,
+        Url = parseResult.GetValue(Urls) is { } urls && urls != "none" ? ParseUrl(urls) : null,
+        Duration = parseResult.GetValue(Duration),
+        Labels = (parseResult.GetValue(Labels) ?? [])
+            .Select(text => LabelParser.TryParse(text, out var label, out _) ? label : default)
+            .ToDictionary(l => l.Key, l => l.Value, StringComparer.Ordinal),
+        Counters = new CounterSourceOptions
+        {
+            Interval = parseResult.GetValue(Interval),
+            Meters = parseResult.GetValue(Meters) ?? [],
+        },
+    };
+
+    public async Task<int> RunAsync(ParseResult parseResult, Agent.Targets.TargetProcess target, CancellationToken cancellation)
+    {
+        var options = Bind(parseResult, target);
+        var output = parseResult.InvocationConfiguration.Output;
+        var renderer = RendererFactory.Create(parseResult.GetValue(Output), output);
+        await using var session = new AttachSession(options, TimeProvider.System);
+        session.Message += renderer.Message;
+        session.StartServer();
+
+        var runtime = target.RuntimeVersion is { } version ? $".NET {version.ToString(3)}" : ".NET (version unknown)";
+        renderer.Message($"Watching {target.Name} (pid {target.Pid}, {runtime}) every {DurationParser.Format(options.Counters.Interval)}" +
+                         (session.Server is null ? "." : $"; metrics at {session.Server.MetricsUrl}"));
+
+        using var stopRendering = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        var rendering = RenderLoopAsync(session, renderer, options.Counters.Interval, stopRendering.Token);
+        var outcome = await session.RunAsync(cancellation).ConfigureAwait(false);
+        await stopRendering.CancelAsync().ConfigureAwait(false);
+        await rendering.ConfigureAwait(false);
+
+        renderer.Message(outcome switch
+        {
+            AttachOutcome.TargetExited => $"Process {target.Pid} ({target.Name}) exited.",
+            AttachOutcome.DurationElapsed => $"Stopped after {DurationParser.Format(options.Duration!.Value)}.",
+            _ => "Stopped.",
+        });
+        return (int)ExitCode.Success;
+    }
+
+    private static async Task RenderLoopAsync(AttachSession session, IRenderer renderer, TimeSpan interval, CancellationToken cancellation)
+    {
+        using var timer = new PeriodicTimer(interval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellation).ConfigureAwait(false))
+            {
+                renderer.Render(session.Store.Snapshot(), TimeProvider.System.GetUtcNow());
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private static Uri? ParseUrl(string text) =>
+        Uri.TryCreate(text.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var url)
+        && url.Scheme == Uri.UriSchemeHttp && !url.IsDefaultPort && url.AbsolutePath == "/"
+            ? url
+            : null;
+}

@@ -1,0 +1,71 @@
+using System.CommandLine;
+using LeakWatch.Agent.Targets;
+using LeakWatch.Core.Options;
+
+namespace LeakWatch.Cli.Commands;
+
+/// <summary>The options every command that picks one process shares: --pid or --name.</summary>
+internal sealed class TargetOptions
+{
+    public Option<int?> Pid { get; } = new("--pid", "-p")
+    {
+        Description = "The process id of the .NET process to watch.",
+        HelpName = "pid",
+    };
+
+    public Option<string?> Name { get; } = new("--name", "-n")
+    {
+        Description = "The name of the .NET process to watch (as 'leakwatch ps' shows it); must match exactly one.",
+        HelpName = "name",
+    };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Pid);
+        command.Options.Add(Name);
+        command.Validators.Add(result =>
+        {
+            var hasPid = result.GetResult(Pid) is not null;
+            var hasName = result.GetResult(Name) is not null;
+            if (hasPid == hasName)
+            {
+                result.AddError(hasPid ? "Give --pid or --name, not both." : "Say which process to watch with --pid or --name (see 'leakwatch ps').");
+            }
+        });
+    }
+
+    public TargetProcess Resolve(ParseResult parseResult) =>
+        parseResult.GetValue(Pid) is { } pid ? TargetResolver.ByPid(pid) : TargetResolver.ByName(parseResult.GetValue(Name)!);
+
+    public static Option<TimeSpan> DurationOption(string name, string description, TimeSpan defaultValue, TimeSpan minimum) => new(name)
+    {
+        Description = description,
+        HelpName = "duration",
+        DefaultValueFactory = _ => defaultValue,
+        CustomParser = result => ParseDuration(result, name, minimum),
+    };
+
+    public static Option<TimeSpan?> OptionalDurationOption(string name, string description, TimeSpan minimum) => new(name)
+    {
+        Description = description,
+        HelpName = "duration",
+        CustomParser = result => ParseDuration(result, name, minimum),
+    };
+
+    private static TimeSpan ParseDuration(System.CommandLine.Parsing.ArgumentResult result, string name, TimeSpan minimum)
+    {
+        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+        if (!DurationParser.TryParse(text, out var duration))
+        {
+            result.AddError($"{name} takes a duration such as 500ms, 1s, 10m or 1h, not '{text}'.");
+            return default;
+        }
+
+        if (duration < minimum)
+        {
+            result.AddError($"{name} must be at least {DurationParser.Format(minimum)}, not {text}.");
+        }
+
+        return duration;
+    }
+}

@@ -1,0 +1,63 @@
+using System.CommandLine;
+using LeakWatch.Cli.Commands;
+using LeakWatch.Core;
+
+namespace LeakWatch.Cli;
+
+/// <summary>Wires the commands and turns every user-facing error into one line and a documented exit code.</summary>
+public static class LeakWatchCli
+{
+    public static RootCommand CreateRootCommand() => new(
+        "Finds thread and async-task leaks in running .NET processes.\n" +
+        "Streams a process's counters over EventPipe, watches them with leak rules, and republishes them as Prometheus metrics.")
+    {
+        new PsCommand(),
+        new AttachCommand(),
+        new DemoCommand(),
+    };
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    {
+        var root = CreateRootCommand();
+        var parseResult = root.Parse(args);
+        if (parseResult.Errors.Count > 0)
+        {
+            var command = parseResult.CommandResult.Command;
+            var path = command == root ? "leakwatch" : $"leakwatch {command.Name}";
+            await error.WriteLineAsync($"leakwatch: {parseResult.Errors[0].Message} Run '{path} --help' for usage.").ConfigureAwait(false);
+            return (int)ExitCode.UsageError;
+        }
+
+        var configuration = new InvocationConfiguration
+        {
+            Output = output,
+            Error = error,
+            EnableDefaultExceptionHandler = false,
+        };
+
+        try
+        {
+            return await parseResult.InvokeAsync(configuration).ConfigureAwait(false);
+        }
+        catch (LeakWatchException e)
+        {
+            await error.WriteLineAsync($"leakwatch: {e.Message}").ConfigureAwait(false);
+            return (int)e.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            return (int)ExitCode.Success;
+        }
+        catch (Exception e)
+        {
+            // A bug: still one readable line first, the details after it for the report.
+            await error.WriteLineAsync($"leakwatch: internal error: {e.GetType().Name}: {e.Message}. Please report it with the output of 'leakwatch --version'.").ConfigureAwait(false);
+            if (Environment.GetEnvironmentVariable("LEAKWATCH_DEBUG") == "1")
+            {
+                await error.WriteLineAsync(e.ToString()).ConfigureAwait(false);
+            }
+
+            return (int)ExitCode.InternalError;
+        }
+    }
+}

@@ -1,0 +1,3 @@
+using LeakWatch.Cli;
+
+return await LeakWatchCli.RunAsync(args, Console.Out, Console.Error).ConfigureAwait(false);
