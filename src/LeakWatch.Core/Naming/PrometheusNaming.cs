@@ -44,12 +44,11 @@ public static class PrometheusNaming
         return name;
     }
 
-    /// <summary>A tag key as a label name: <c>gc.heap.generation</c> → <c>gc_heap_generation</c>.</summary>
-    public static string LabelName(string tagKey)
-    {
-        var name = Sanitize(tagKey, allowColon: false);
-        return name.StartsWith("__", StringComparison.Ordinal) ? "key" + name : name;
-    }
+    /// <summary>
+    /// A tag key as a label name: <c>gc.heap.generation</c> → <c>gc_heap_generation</c>. Folding runs of '_'
+    /// also keeps names out of Prometheus's reserved <c>__</c> prefix.
+    /// </summary>
+    public static string LabelName(string tagKey) => Sanitize(tagKey, allowColon: false);
 
     /// <summary>The suffix a unit adds, empty for annotations such as <c>{thread}</c> and for dimensionless gauges.</summary>
     public static string UnitSuffix(string? unit, bool isMonotonicCounter)
