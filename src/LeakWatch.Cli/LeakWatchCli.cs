@@ -24,7 +24,9 @@ public static class LeakWatchCli
         {
             var command = parseResult.CommandResult.Command;
             var path = command == root ? "leakwatch" : $"leakwatch {command.Name}";
-            await error.WriteLineAsync($"leakwatch: {parseResult.Errors[0].Message} Run '{path} --help' for usage.").ConfigureAwait(false);
+            // "Required command was not provided" hides the more useful "Unrecognized command 'x'" behind it.
+            var first = parseResult.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parseResult.Errors[0];
+            await error.WriteLineAsync($"leakwatch: {first.Message} Run '{path} --help' for usage.").ConfigureAwait(false);
             return (int)ExitCode.UsageError;
         }
 

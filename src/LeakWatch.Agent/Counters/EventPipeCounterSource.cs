@@ -19,6 +19,8 @@ public sealed class EventPipeCounterSource
     // a private session id makes them fail with "Another metrics collection session is already in progress".
     private const string SharedSessionId = "SHARED";
 
+    private const int CircularBufferMegabytes = 16;
+
     private readonly TargetProcess _target;
     private readonly DiagnosticsClient _client;
     private readonly CounterSourceOptions _options;
@@ -42,9 +44,13 @@ public sealed class EventPipeCounterSource
     /// <summary>Runs until the target exits (returns) or <paramref name="cancellation"/> fires.</summary>
     public async Task RunAsync(ISampleSink sink, CancellationToken cancellation)
     {
-        var session = await _client.StartEventPipeSessionAsync(
-            new EventPipeSessionConfiguration(Providers(), 16, requestRundown: false, requestStackwalk: false),
-            cancellation).ConfigureAwait(false);
+        // Counters need no stacks; turning stack walks off saves the target work, but the switch only exists
+        // from .NET 9 (.NET 8 refuses the newer IPC command that carries it).
+        var session = _target.HasRuntimeMeter
+            ? await _client.StartEventPipeSessionAsync(
+                new EventPipeSessionConfiguration(Providers(), CircularBufferMegabytes, requestRundown: false, requestStackwalk: false),
+                cancellation).ConfigureAwait(false)
+            : await _client.StartEventPipeSessionAsync(Providers(), requestRundown: false, CircularBufferMegabytes, cancellation).ConfigureAwait(false);
 
         using (session)
         using (cancellation.Register(() => StopQuietly(session)))

@@ -82,6 +82,11 @@ internal sealed class WatchOptions
         });
         Urls.Validators.Add(result =>
         {
+            if (result.Implicit)
+            {
+                return;
+            }
+
             var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
             if (text != "none" && ParseUrl(text) is null)
             {
@@ -105,9 +110,12 @@ internal sealed class WatchOptions
         },
     };
 
-    public async Task<int> RunAsync(ParseResult parseResult, Agent.Targets.TargetProcess target, CancellationToken cancellation)
+    public async Task<int> RunAsync(ParseResult parseResult, Agent.Targets.TargetProcess target, CancellationToken cancellation) =>
+        await RunAsync(Bind(parseResult, target), parseResult, cancellation).ConfigureAwait(false);
+
+    public async Task<int> RunAsync(AttachOptions options, ParseResult parseResult, CancellationToken cancellation)
     {
-        var options = Bind(parseResult, target);
+        var target = options.Target;
         var output = parseResult.InvocationConfiguration.Output;
         var renderer = RendererFactory.Create(parseResult.GetValue(Output), output);
         await using var session = new AttachSession(options, TimeProvider.System);

@@ -14,6 +14,9 @@ internal sealed class DemoCommand : Command
 {
     private static readonly TimeSpan StartupTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>The demo app's own meter, streamed as a user would with --meter.</summary>
+    private const string DemoMeter = "LeakWatch.Demo";
+
     public DemoCommand()
         : base("demo", "Start the bundled sample service, which leaks threads and tasks slowly, and attach to it as 'attach' would.")
     {
@@ -23,8 +26,9 @@ internal sealed class DemoCommand : Command
             using var demo = await StartDemoAppAsync(cancellation).ConfigureAwait(false);
             try
             {
-                var target = TargetResolver.ByPid(demo.Id);
-                return await Watch.RunAsync(parseResult, target, cancellation).ConfigureAwait(false);
+                var options = Watch.Bind(parseResult, TargetResolver.ByPid(demo.Id));
+                options = options with { Counters = options.Counters with { Meters = [.. options.Counters.Meters, DemoMeter] } };
+                return await Watch.RunAsync(options, parseResult, cancellation).ConfigureAwait(false);
             }
             finally
             {
