@@ -1,0 +1,69 @@
+using System.Text.Json;
+using LeakWatch.Agent;
+using LeakWatch.Agent.Targets;
+using LeakWatch.Cli.Rendering;
+using LeakWatch.Core.Samples;
+
+namespace LeakWatch.Cli.Tests.Rendering;
+
+/// <summary>Each renderer against a StringWriter standing in for the console.</summary>
+public class RendererTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 24, 19, 40, 51, TimeSpan.Zero);
+    private static readonly TargetProcess Target = new(4242, "Orders", "dotnet Orders.dll", null);
+
+    private static TargetView View(DateTimeOffset at, double threads, double collections) => new(Target,
+    [
+        new MetricSample("process_num_threads", MetricKind.Gauge, threads, at, LabelSet.Empty, ""),
+        new MetricSample("process_resident_memory_bytes", MetricKind.Gauge, 45 * 1024 * 1024, at, LabelSet.Empty, ""),
+        new MetricSample("dotnet_gc_collections_total", MetricKind.Counter, collections, at, LabelSet.Of(("gc_heap_generation", "gen0")), ""),
+    ]);
+
+    [Fact]
+    public void Lines_show_the_headline_signals_as_key_value()
+    {
+        var output = new StringWriter();
+
+        new LineRenderer(output).Render([View(T0, 48, 3)], T0);
+
+        Assert.Equal("2026-11-24T19:40:51Z pid=4242 name=Orders threads=48 rss=47185920\n", output.ToString().ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public void Json_lines_are_valid_json_with_every_series()
+    {
+        var output = new StringWriter();
+        var renderer = new JsonLinesRenderer(output);
+
+        renderer.Render([View(T0, 48, 3)], T0);
+        renderer.Message("Stopped.");
+
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var sample = JsonDocument.Parse(lines[0]).RootElement;
+        Assert.Equal("sample", sample.GetProperty("type").GetString());
+        Assert.Equal(4242, sample.GetProperty("pid").GetInt32());
+        var metrics = sample.GetProperty("metrics").EnumerateArray().ToList();
+        Assert.Equal(3, metrics.Count);
+        Assert.Equal("process_num_threads", metrics[0].GetProperty("name").GetString());
+        Assert.Equal("gen0", metrics.Single(m => m.GetProperty("name").GetString() == "dotnet_gc_collections_total").GetProperty("labels").GetProperty("gc_heap_generation").GetString());
+        Assert.Equal("Stopped.", JsonDocument.Parse(lines[1]).RootElement.GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public void The_live_table_redraws_in_place_and_shows_counter_rates()
+    {
+        var output = new StringWriter();
+        var renderer = new LiveTableRenderer(output);
+
+        renderer.Render([View(T0, 48, 3)], T0);
+        var firstFrame = output.ToString();
+        renderer.Render([View(T0.AddSeconds(2), 50, 7)], T0.AddSeconds(2));
+        var secondFrame = output.ToString()[firstFrame.Length..];
+
+        Assert.Contains("process_num_threads", firstFrame, StringComparison.Ordinal);
+        Assert.Contains("45.0 MiB", firstFrame, StringComparison.Ordinal);
+        var linesOfFirstFrame = firstFrame.Count(c => c == '\n');
+        Assert.StartsWith($"\u001b[{linesOfFirstFrame}F\u001b[J", secondFrame, StringComparison.Ordinal);
+        Assert.Contains("2/s", secondFrame, StringComparison.Ordinal); // (7 - 3) collections over 2 s
+    }
+}

@@ -1,0 +1,102 @@
+using System.Globalization;
+
+namespace LeakWatch.EndToEnd.Tests.Harness;
+
+/// <summary>
+/// A running tests/TestApps/LeakWatch.TestApp scenario. net10.0 runs the built dll on the SDK's runtime;
+/// net8.0 and net9.0 run a self-contained publish (the runtime packs are served), so each counter route is exercised.
+/// </summary>
+public sealed class TestApp : IDisposable
+{
+    public const string Net10 = "net10.0";
+    public const string Net9 = "net9.0";
+    public const string Net8 = "net8.0";
+
+    private static readonly TimeSpan StartupTimeout = TimeSpan.FromSeconds(90);
+    private static readonly SemaphoreSlim PublishLock = new(1, 1);
+
+    private TestApp(ProcessRunner process, string scenario)
+    {
+        Process = process;
+        Scenario = scenario;
+    }
+
+    public ProcessRunner Process { get; }
+
+    public string Scenario { get; }
+
+    public int Pid => Process.Pid;
+
+    /// <summary>Starts a scenario and returns once it printed READY.</summary>
+    public static async Task<TestApp> StartAsync(string scenario, string runtime = Net10, params string[] arguments)
+    {
+        var (fileName, prefix) = await LauncherAsync(runtime);
+        var process = new ProcessRunner(fileName, prefix.Append(scenario).Concat(arguments));
+        var app = new TestApp(process, scenario);
+        try
+        {
+            await process.WaitForLineAsync(line => line.StartsWith("READY", StringComparison.Ordinal), StartupTimeout);
+            return app;
+        }
+        catch
+        {
+            app.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The latest value a STATUS line reported for a key, or null.</summary>
+    public double? Status(string key)
+    {
+        var prefix = key + "=";
+        return Process.StandardOutput
+            .Where(line => line.StartsWith("STATUS ", StringComparison.Ordinal))
+            .SelectMany(line => line.Split(' '))
+            .Where(part => part.StartsWith(prefix, StringComparison.Ordinal))
+            .Select(part => double.Parse(part[prefix.Length..], CultureInfo.InvariantCulture))
+            .Cast<double?>()
+            .LastOrDefault();
+    }
+
+    public bool IsRunning => !Process.HasExited;
+
+    public void Dispose() => Process.Dispose();
+
+    private static async Task<(string FileName, string[] Prefix)> LauncherAsync(string runtime)
+    {
+        if (runtime == Net10)
+        {
+            return ("dotnet", [RepoPaths.TestAppDll]);
+        }
+
+        var directory = Path.Combine(RepoPaths.Artifacts, "testapps", runtime);
+        var executable = Path.Combine(directory, "LeakWatch.TestApp");
+        await PublishLock.WaitAsync();
+        try
+        {
+            if (!File.Exists(executable))
+            {
+                await PublishSelfContainedAsync(runtime, directory);
+            }
+        }
+        finally
+        {
+            PublishLock.Release();
+        }
+
+        return (executable, []);
+    }
+
+    private static async Task PublishSelfContainedAsync(string runtime, string directory)
+    {
+        using var publish = new ProcessRunner("dotnet",
+        [
+            "publish", RepoPaths.TestAppProject, "-c", "Release", "-f", runtime, "-r", "linux-x64", "--self-contained", "-o", directory, "-nologo",
+        ]);
+        var exitCode = await publish.WaitForExitAsync(TimeSpan.FromMinutes(5));
+        if (exitCode != 0)
+        {
+            throw new InvalidOperationException($"Publishing the test app for {runtime} failed.\n{publish.Transcript}");
+        }
+    }
+}

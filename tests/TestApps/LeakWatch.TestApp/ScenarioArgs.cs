@@ -1,0 +1,14 @@
+namespace LeakWatch.TestApp;
+
+/// <summary>The options every scenario accepts; each scenario picks its own defaults.</summary>
+/// <param name="Rate">Items per second for scenarios that grow over time (<c>--rate</c>).</param>
+/// <param name="Count">Population size for scenarios that build once and hold (<c>--count</c>).</param>
+/// <param name="ExitAfter">Stop cleanly after this long (<c>--exit-after</c>); run until signalled when null.</param>
+internal sealed record ScenarioArgs(int? Rate, int? Count, TimeSpan? ExitAfter)
+{
+    public static ScenarioArgs None { get; } = new(null, null, null);
+
+    public int RateOr(int defaultRate) => Rate ?? defaultRate;
+
+    public int CountOr(int defaultCount) => Count ?? defaultCount;
+}

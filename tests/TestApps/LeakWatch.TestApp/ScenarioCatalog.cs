@@ -1,0 +1,25 @@
+using LeakWatch.TestApp.Scenarios;
+
+namespace LeakWatch.TestApp;
+
+/// <summary>Every scenario the app can run; the usage text lists them in this order.</summary>
+internal static class ScenarioCatalog
+{
+    public static IReadOnlyList<IScenario> All { get; } =
+    [
+        new SteadyScenario(),
+        new ThreadLeakScenario(),
+        new TaskLeakScenario(),
+        new AwaitKindsScenario(),
+        new TimerLeakScenario(),
+        new FdLeakScenario(),
+        new NoisyScenario(),
+        new AsyncLoadScenario(),
+        new AsyncLeakDupScenario(),
+        new BlockedThreadsScenario(),
+        new ExitSoonScenario(),
+    ];
+
+    public static IScenario? Find(string name) =>
+        All.FirstOrDefault(scenario => string.Equals(scenario.Name, name, StringComparison.Ordinal));
+}

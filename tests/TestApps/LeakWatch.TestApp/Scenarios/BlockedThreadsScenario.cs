@@ -1,0 +1,42 @@
+using Orders;
+using Payments;
+
+namespace LeakWatch.TestApp.Scenarios;
+
+/// <summary>
+/// blocked-threads: the benchmark target, a large population built at once and held. With <c>--count</c> (default 1000):
+/// <code>
+///   count threads (256 KB stacks)  ──▶ AckWaiter.WaitForAck ──▶ ManualResetEventSlim.Wait (never set)
+///   count × 10 async chains        ──▶ Gateway.ChargeAsync ──▶ AuthorizeAsync ──▶ AwaitSettlementAsync ──▶ TCS (never set)
+/// </code>
+/// READY once every thread is parked. STATUS blocked_threads=N pending_chains=N.
+/// </summary>
+internal sealed class BlockedThreadsScenario : IScenario
+{
+    private const int ChainsPerThread = 10;
+
+    public string Name => "blocked-threads";
+
+    public string Description => "benchmark: --count (1000) threads in Orders.AckWaiter.WaitForAck + count x 10 pending Payments.Gateway chains";
+
+    public async Task RunAsync(ScenarioArgs args, CancellationToken cancellationToken)
+    {
+        var count = args.CountOr(1000);
+        var threads = new List<Thread>(count);
+        for (var orderId = 1; orderId <= count; orderId++)
+        {
+            threads.Add(AckWaiter.StartWaiting(orderId));
+        }
+
+        for (var orderId = 1; orderId <= count * ChainsPerThread; orderId++)
+        {
+            _ = Gateway.ChargeAsync(orderId, amount: 5m);
+        }
+
+        await DedicatedThreads.WaitUntilParkedAsync(threads, TimeSpan.FromSeconds(60), cancellationToken);
+        Protocol.SetStatus("blocked_threads", AckWaiter.OutstandingCount);
+        Protocol.SetStatus("pending_chains", Gateway.PendingCount);
+        Protocol.Ready(Name);
+        await Task.Delay(Timeout.Infinite, cancellationToken);
+    }
+}
