@@ -30,6 +30,7 @@ internal sealed class RuntimeWalker
     public RawWalk Walk()
     {
         var stacks = WalkThreads();
+        SnapshotService.Trace(_budget, "threads read");
         var (pending, chains) = _budget.Exhausted() ? (0, new List<RawTaskChain>()) : WalkTasks();
         return new RawWalk(stacks, chains, pending, _budget.StopReason, _runtime.ClrInfo.Version is { Major: > 0 } v ? v.ToString() : null);
     }

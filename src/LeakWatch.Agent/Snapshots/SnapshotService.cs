@@ -113,10 +113,13 @@ public sealed class SnapshotService
                 throw ExplainAttach(e, target);
             }
 
+            Trace(budget, "attached");
             var clr = dataTarget.ClrVersions.FirstOrDefault()
                 ?? throw new LeakWatchException(ExitCode.TargetNotSupported, $"Process {target.Pid} ({target.Name}) has no .NET runtime loaded that leakwatch can read.");
             using var runtime = CreateRuntime(clr, target);
+            Trace(budget, "runtime created");
             var walk = new RuntimeWalker(runtime, options, budget).Walk();
+            Trace(budget, "walked");
             return (walk, budget.Elapsed);
         }
         catch (Exception e) when (e is not LeakWatchException && !TargetResolver.ProcessExists(target.Pid))
@@ -164,6 +167,17 @@ public sealed class SnapshotService
             TryDelete(path);
         }
     }
+
+    /// <summary>LEAKWATCH_TRACE=1 prints the phases of the pause to stderr, to see where the time goes.</summary>
+    internal static void Trace(PauseBudget budget, string phase)
+    {
+        if (TraceEnabled)
+        {
+            Console.Error.WriteLine($"leakwatch-trace: {budget.Elapsed.TotalMilliseconds:0} ms {phase}");
+        }
+    }
+
+    private static readonly bool TraceEnabled = Environment.GetEnvironmentVariable("LEAKWATCH_TRACE") == "1";
 
     private static ClrRuntime CreateRuntime(ClrInfo clr, TargetProcess target)
     {

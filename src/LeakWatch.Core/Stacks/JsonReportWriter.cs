@@ -16,7 +16,7 @@ public static class JsonReportWriter
             json.WriteStartObject();
             json.WriteNumber("pid", snapshot.Pid);
             json.WriteString("processName", snapshot.ProcessName);
-            json.WriteString("takenAt", snapshot.TakenAt.ToUniversalTime());
+            json.WriteString("takenAt", snapshot.TakenAt.UtcDateTime);
             json.WriteNumber("durationMs", Math.Round(snapshot.DurationMs, 1));
             json.WriteNumber("pausedMs", Math.Round(snapshot.PausedMs, 1));
             json.WriteBoolean("partial", snapshot.Partial);
