@@ -17,6 +17,9 @@ public static class SnapshotDefaults
     /// <summary>Bytes kept in --snapshot-dir, all snapshot files together.</summary>
     public const long KeepBytes = 100L * 1024 * 1024;
 
+    /// <summary>30 s between triggered snapshots at least: several rules firing at once pause the target once.</summary>
+    public static readonly TimeSpan MinInterval = TimeSpan.FromSeconds(30);
+
     /// <summary>Groups of each kind published on /metrics.</summary>
     public const int MetricsTopGroups = 10;
 

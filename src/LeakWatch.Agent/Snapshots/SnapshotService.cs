@@ -100,6 +100,7 @@ public sealed class SnapshotService
         AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
 
         DataTarget? dataTarget = null;
+        DataTarget? cached = null;
         var budget = new PauseBudget(options.MaxPause, stop.Token);
         try
         {
@@ -114,7 +115,9 @@ public sealed class SnapshotService
             }
 
             Trace(budget, "attached");
-            var clr = dataTarget.ClrVersions.FirstOrDefault()
+            // The target is frozen now: read its memory a page at a time, not an object at a time.
+            cached = new DataTarget(new PageCachingReader(dataTarget.DataReader), new DataTargetOptions());
+            var clr = cached.ClrVersions.FirstOrDefault()
                 ?? throw new LeakWatchException(ExitCode.TargetNotSupported, $"Process {target.Pid} ({target.Name}) has no .NET runtime loaded that leakwatch can read.");
             using var runtime = CreateRuntime(clr, target);
             Trace(budget, "runtime created");
@@ -128,6 +131,7 @@ public sealed class SnapshotService
         }
         finally
         {
+            cached?.Dispose();
             dataTarget?.Dispose(); // detaches: the target runs again
             resumed.Set();
             AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
