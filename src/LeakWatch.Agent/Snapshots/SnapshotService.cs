@@ -99,6 +99,7 @@ public sealed class SnapshotService
         using var sigquit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, StopAndWait);
         AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
 
+        DacLocator.Preload(target.Pid);
         DataTarget? dataTarget = null;
         DataTarget? cached = null;
         var budget = new PauseBudget(options.MaxPause, stop.Token);
