@@ -67,6 +67,13 @@ internal sealed class RuntimeWalker
     private (int Pending, List<RawTaskChain> Chains) WalkTasks()
     {
         var heap = _runtime.Heap;
+        if (!heap.CanWalkHeap)
+        {
+            // Suspended in the middle of a garbage collection: objects are moving, the heap cannot be read now.
+            _budget.Stop("the target was in a garbage collection, so its tasks could not be read; try again");
+            return (0, []);
+        }
+
         var pendingTasks = 0;
         // Box address → the object its state machine awaits (0 when unknown), for every pending async method.
         var boxes = new Dictionary<ulong, PendingBox>();

@@ -74,7 +74,12 @@ public sealed class SnapshotRecorder : IDisposable
             var snapshot = await _service.TakeAsync(target, _options.Snapshot, cancellation).ConfigureAwait(false);
             _lastTaken = _time.GetUtcNow();
             _previous.TryGetValue(target.Pid, out var previous);
-            _previous[target.Pid] = snapshot;
+            if (!snapshot.Partial || previous is null)
+            {
+                // A partial snapshot undercounts: the next one is compared with the last complete one instead.
+                _previous[target.Pid] = snapshot;
+            }
+
             var diff = SnapshotDiff.Compare(previous, snapshot);
             var files = _options.Directory is null ? [] : WriteFiles(snapshot, reason, previous, diff);
             _metrics?.Record(snapshot, reason, _options.MetricsTopGroups, _options.MetricsLabelLength);

@@ -120,6 +120,7 @@ public sealed class SnapshotService
             cached = new DataTarget(new PageCachingReader(dataTarget.DataReader), new DataTargetOptions());
             var clr = cached.ClrVersions.FirstOrDefault()
                 ?? throw new LeakWatchException(ExitCode.TargetNotSupported, $"Process {target.Pid} ({target.Name}) has no .NET runtime loaded that leakwatch can read.");
+            Trace(budget, "runtime found");
             using var runtime = CreateRuntime(clr, target);
             Trace(budget, "runtime created");
             var walk = new RuntimeWalker(runtime, options, budget).Walk();
