@@ -80,10 +80,12 @@ public sealed class SnapshotService
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         using var resumed = new ManualResetEventSlim(false);
+        var signalled = false;
         void StopAndWait(PosixSignalContext context)
         {
             // Stop the walk and let the finally below resume the target before the process goes on to exit.
             context.Cancel = true;
+            signalled = true;
             stop.Cancel();
             resumed.Wait(TimeSpan.FromSeconds(5), CancellationToken.None);
         }
@@ -125,7 +127,9 @@ public sealed class SnapshotService
             Trace(budget, "runtime created");
             var walk = new RuntimeWalker(runtime, options, budget).Walk();
             Trace(budget, "walked");
-            return (walk, budget.Elapsed);
+            return signalled || cancellation.IsCancellationRequested
+                ? throw new OperationCanceledException("The snapshot was cancelled; the target was resumed.")
+                : (walk, budget.Elapsed);
         }
         catch (Exception e) when (e is not LeakWatchException && !TargetResolver.ProcessExists(target.Pid))
         {

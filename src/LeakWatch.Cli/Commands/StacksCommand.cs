@@ -35,7 +35,17 @@ internal sealed class StacksCommand : Command
                 Route = parseResult.GetValue(Via),
                 MaxPause = parseResult.GetValue(MaxPause),
             };
-            var snapshot = await new SnapshotService(TimeProvider.System).TakeAsync(target, options, cancellation).ConfigureAwait(false);
+            StackSnapshot snapshot;
+            try
+            {
+                snapshot = await new SnapshotService(TimeProvider.System).TakeAsync(target, options, cancellation).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                await parseResult.InvocationConfiguration.Error.WriteLineAsync($"leakwatch: snapshot cancelled; process {target.Pid} ({target.Name}) was resumed.").ConfigureAwait(false);
+                return (int)ExitCode.Success;
+            }
+
             var format = parseResult.GetValue(Format);
             var top = parseResult.GetValue(Top) ?? (format == ReportFormat.Text ? StacksDefaults.TextTop : null);
             var path = parseResult.GetValue(Output);
