@@ -1,3 +1,5 @@
+using LeakWatch.Core.Stacks;
+
 namespace LeakWatch.Agent.Snapshots;
 
 /// <summary>
@@ -15,16 +17,13 @@ internal static class SnapshotRetention
             .GroupBy(StemOf, StringComparer.Ordinal)
             .OrderByDescending(g => g.Key, StringComparer.Ordinal) // names start with the UTC time: newest first
             .ToList();
-        long bytes = 0;
-        for (var i = 0; i < snapshots.Count; i++)
+        var newestFirst = snapshots.Select(s => (s.Key, s.Sum(f => f.Length))).ToList();
+        var byName = snapshots.ToDictionary(s => s.Key, StringComparer.Ordinal);
+        foreach (var name in RetentionPolicy.ToDelete(newestFirst, keepCount, keepBytes))
         {
-            bytes += snapshots[i].Sum(f => f.Length);
-            if (i > 0 && (i >= keepCount || bytes > keepBytes))
+            foreach (var file in byName[name])
             {
-                foreach (var file in snapshots[i])
-                {
-                    file.Delete();
-                }
+                file.Delete();
             }
         }
     }

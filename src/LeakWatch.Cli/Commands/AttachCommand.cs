@@ -79,6 +79,7 @@ internal sealed class WatchOptions
 
     public Option<SnapshotRoute> SnapshotVia { get; } = new("--snapshot-via")
     {
+        HelpName = "attach|dump",
         Description = "How snapshots read the target: attach (ptrace, suspended) or dump (through the diagnostic port, when ptrace is refused).",
         DefaultValueFactory = _ => SnapshotRoute.Attach,
     };

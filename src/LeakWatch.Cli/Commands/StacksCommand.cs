@@ -74,6 +74,7 @@ internal sealed class StacksCommand : Command
 
     public Option<ReportFormat> Format { get; } = new("--format", "-f")
     {
+        HelpName = "text|json|folded|speedscope",
         Description = "text for people, json for programs (docs/snapshots.md), folded for flamegraph.pl and speedscope, speedscope for speedscope.app.",
         DefaultValueFactory = _ => ReportFormat.Text,
     };
@@ -86,6 +87,7 @@ internal sealed class StacksCommand : Command
 
     public Option<SnapshotRoute> Via { get; } = new("--via")
     {
+        HelpName = "attach|dump",
         Description = "attach: read the process live, suspended for the walk (needs ptrace). dump: write a heap dump through the diagnostic port, read it, delete it (no ptrace; the dump grows with threads x stack size).",
         DefaultValueFactory = _ => SnapshotRoute.Attach,
     };
