@@ -86,16 +86,16 @@ internal sealed class WatchOptions
 
     public void AddTo(Command command)
     {
-        command.Options.Add(SnapshotDir);
-        command.Options.Add(SnapshotBaseline);
-        command.Options.Add(MaxPause);
-        command.Options.Add(SnapshotVia);
         command.Options.Add(Urls);
         command.Options.Add(Interval);
         command.Options.Add(Duration);
         command.Options.Add(Labels);
         command.Options.Add(Meters);
         command.Options.Add(Output);
+        command.Options.Add(SnapshotDir);
+        command.Options.Add(SnapshotBaseline);
+        command.Options.Add(MaxPause);
+        command.Options.Add(SnapshotVia);
         Labels.Validators.Add(result =>
         {
             foreach (var token in result.Tokens)
@@ -160,10 +160,18 @@ internal sealed class WatchOptions
 
         if (options.Snapshots.Baseline)
         {
-            var baseline = await session.Snapshots.TakeBaselineAsync(target, cancellation).ConfigureAwait(false);
-            foreach (var line in baseline.Lines)
+            try
             {
-                renderer.Message(line);
+                var baseline = await session.Snapshots.TakeBaselineAsync(target, cancellation).ConfigureAwait(false);
+                foreach (var line in baseline.Lines)
+                {
+                    renderer.Message(line);
+                }
+            }
+            catch (LeakWatchException e)
+            {
+                // Counters are still worth watching without a baseline; triggered snapshots report their own errors.
+                renderer.Message($"Baseline snapshot failed: {e.Message}");
             }
         }
 
