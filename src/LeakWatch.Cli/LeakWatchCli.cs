@@ -14,6 +14,7 @@ public static class LeakWatchCli
         new PsCommand(),
         new AttachCommand(),
         new DemoCommand(),
+        new StacksCommand(),
     };
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)

@@ -1,4 +1,5 @@
 using LeakWatch.Agent.Counters;
+using LeakWatch.Agent.Snapshots;
 using LeakWatch.Agent.Targets;
 
 namespace LeakWatch.Agent.Hosting;
@@ -18,6 +19,9 @@ public sealed record AttachOptions
 
     /// <summary>Stop after this long; null runs until the target exits or the user stops it.</summary>
     public TimeSpan? Duration { get; init; }
+
+    /// <summary>Stack snapshots on trigger: files, baseline, pause budget (see <see cref="AttachSession.Snapshots"/>).</summary>
+    public SnapshotRecorderOptions Snapshots { get; init; } = new();
 }
 
 public static class AttachDefaults

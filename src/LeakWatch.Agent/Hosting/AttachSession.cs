@@ -1,6 +1,7 @@
 using System.Net;
 using LeakWatch.Agent.Counters;
 using LeakWatch.Agent.Export;
+using LeakWatch.Agent.Snapshots;
 using LeakWatch.Agent.Targets;
 using Microsoft.Diagnostics.NETCore.Client;
 
@@ -22,10 +23,12 @@ public sealed class AttachSession : IAsyncDisposable
         _time = time;
         Exporter = new PrometheusExporter(options.Labels, Health);
         _sinks = [Exporter, Store];
+        Snapshots = new SnapshotRecorder(new SnapshotService(time), options.Snapshots, Exporter.Registry, options.Labels, time);
         if (options.Url is not null)
         {
             Server = new MetricsServer(options.Url);
             Server.Map("GET", "/metrics", ServeMetricsAsync);
+            Server.Map("POST", "/snapshot", ServeSnapshotAsync);
             Server.Map("GET", "/healthz", (context, cancellation) => MetricsServer.WriteTextAsync(context.Response, HttpStatusCode.OK, "ok\n", cancellation));
         }
     }
@@ -37,6 +40,12 @@ public sealed class AttachSession : IAsyncDisposable
     public PrometheusExporter Exporter { get; }
 
     public MetricsServer? Server { get; }
+
+    /// <summary>
+    /// Stack snapshots of the target. When a leak rule fires, call
+    /// <c>Snapshots.OnTriggerAsync(Target, ruleName, ct)</c> and print the returned summary's <c>Lines</c>.
+    /// </summary>
+    public SnapshotRecorder Snapshots { get; }
 
     public TargetProcess Target => _options.Target;
 
@@ -72,6 +81,26 @@ public sealed class AttachSession : IAsyncDisposable
         }
     }
 
+    /// <summary>POST /snapshot: a snapshot on demand (reason "manual"), answered with its summary lines.</summary>
+    private async Task ServeSnapshotAsync(HttpListenerContext context, CancellationToken cancellation)
+    {
+        try
+        {
+            var summary = await Snapshots.TakeManualAsync(Target, cancellation).ConfigureAwait(false);
+            foreach (var line in summary.Lines)
+            {
+                Message?.Invoke(line);
+            }
+
+            await MetricsServer.WriteTextAsync(context.Response, HttpStatusCode.OK, string.Join('\n', summary.Lines) + "\n", cancellation).ConfigureAwait(false);
+        }
+        catch (Core.LeakWatchException e)
+        {
+            Message?.Invoke($"Snapshot failed: {e.Message}");
+            await MetricsServer.WriteTextAsync(context.Response, HttpStatusCode.Conflict, e.Message + "\n", cancellation).ConfigureAwait(false);
+        }
+    }
+
     private Task ServeMetricsAsync(HttpListenerContext context, CancellationToken cancellation)
     {
         context.Response.StatusCode = 200;
@@ -81,6 +110,7 @@ public sealed class AttachSession : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        Snapshots.Dispose();
         if (Server is not null)
         {
             await Server.DisposeAsync().ConfigureAwait(false);

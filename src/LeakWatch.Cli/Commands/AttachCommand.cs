@@ -1,6 +1,7 @@
 using System.CommandLine;
 using LeakWatch.Agent.Counters;
 using LeakWatch.Agent.Hosting;
+using LeakWatch.Agent.Snapshots;
 using LeakWatch.Cli.Rendering;
 using LeakWatch.Core;
 using LeakWatch.Core.Options;
@@ -62,6 +63,27 @@ internal sealed class WatchOptions
         DefaultValueFactory = _ => OutputMode.Auto,
     };
 
+    public Option<string?> SnapshotDir { get; } = new("--snapshot-dir")
+    {
+        Description = $"Where stack snapshots taken when a rule fires are written (json, txt, folded); the newest {SnapshotDefaults.KeepCount} and at most {SnapshotDefaults.KeepBytes / (1024 * 1024)} MiB are kept. Default: no files, a summary only.",
+        HelpName = "dir",
+    };
+
+    public Option<bool> SnapshotBaseline { get; } = new("--snapshot-baseline")
+    {
+        Description = "Take a stack snapshot at attach time, so the first triggered one shows what grew since.",
+    };
+
+    public Option<TimeSpan> MaxPause { get; } = TargetOptions.DurationOption(
+        "--max-pause", "The longest a stack snapshot may keep the target suspended; past it the snapshot is partial.", SnapshotDefaults.MaxPause, TimeSpan.FromMilliseconds(10));
+
+    public Option<SnapshotRoute> SnapshotVia { get; } = new("--snapshot-via")
+    {
+        HelpName = "attach|dump",
+        Description = "How snapshots read the target: attach (ptrace, suspended) or dump (through the diagnostic port, when ptrace is refused).",
+        DefaultValueFactory = _ => SnapshotRoute.Attach,
+    };
+
     public void AddTo(Command command)
     {
         command.Options.Add(Urls);
@@ -70,6 +92,10 @@ internal sealed class WatchOptions
         command.Options.Add(Labels);
         command.Options.Add(Meters);
         command.Options.Add(Output);
+        command.Options.Add(SnapshotDir);
+        command.Options.Add(SnapshotBaseline);
+        command.Options.Add(MaxPause);
+        command.Options.Add(SnapshotVia);
         Labels.Validators.Add(result =>
         {
             foreach (var token in result.Tokens)
@@ -108,6 +134,12 @@ internal sealed class WatchOptions
             Interval = parseResult.GetValue(Interval),
             Meters = parseResult.GetValue(Meters) ?? [],
         },
+        Snapshots = new SnapshotRecorderOptions
+        {
+            Directory = parseResult.GetValue(SnapshotDir),
+            Baseline = parseResult.GetValue(SnapshotBaseline),
+            Snapshot = new SnapshotOptions { MaxPause = parseResult.GetValue(MaxPause), Route = parseResult.GetValue(SnapshotVia) },
+        },
     };
 
     public async Task<int> RunAsync(ParseResult parseResult, Agent.Targets.TargetProcess target, CancellationToken cancellation) =>
@@ -125,6 +157,23 @@ internal sealed class WatchOptions
         var runtime = target.RuntimeVersion is { } version ? $".NET {version.ToString(3)}" : ".NET (version unknown)";
         renderer.Message($"Watching {target.Name} (pid {target.Pid}, {runtime}) every {DurationParser.Format(options.Counters.Interval)}" +
                          (session.Server is null ? "." : $"; metrics at {session.Server.MetricsUrl}"));
+
+        if (options.Snapshots.Baseline)
+        {
+            try
+            {
+                var baseline = await session.Snapshots.TakeBaselineAsync(target, cancellation).ConfigureAwait(false);
+                foreach (var line in baseline.Lines)
+                {
+                    renderer.Message(line);
+                }
+            }
+            catch (LeakWatchException e)
+            {
+                // Counters are still worth watching without a baseline; triggered snapshots report their own errors.
+                renderer.Message($"Baseline snapshot failed: {e.Message}");
+            }
+        }
 
         using var stopRendering = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         var rendering = RenderLoopAsync(session, renderer, options.Counters.Interval, stopRendering.Token);

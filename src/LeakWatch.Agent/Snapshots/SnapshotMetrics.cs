@@ -1,0 +1,72 @@
+using System.Globalization;
+using LeakWatch.Core.Stacks;
+using Prometheus;
+
+namespace LeakWatch.Agent.Snapshots;
+
+/// <summary>
+/// The snapshot series on /metrics. Cardinality is bounded: per target, the top N groups of each kind
+/// (<see cref="SnapshotRecorderOptions.MetricsTopGroups"/>) with label values cut to a bounded length, replaced at
+/// every snapshot; the reason label takes the names of rules plus "baseline" and "manual".
+/// </summary>
+internal sealed class SnapshotMetrics
+{
+    private readonly Counter _snapshots;
+    private readonly Gauge _duration;
+    private readonly Gauge _pause;
+    private readonly Gauge _threadsByStack;
+    private readonly Gauge _tasksByChain;
+    private readonly KeyValuePair<string, string>[] _staticLabels;
+    private readonly Dictionary<int, List<string[]>> _publishedGroups = [];
+    private readonly object _gate = new();
+
+    public SnapshotMetrics(CollectorRegistry registry, IReadOnlyDictionary<string, string> staticLabels)
+    {
+        _staticLabels = staticLabels.OrderBy(l => l.Key, StringComparer.Ordinal).ToArray();
+        var factory = Metrics.WithCustomRegistry(registry);
+        string[] Names(params string[] extra) => ["pid", "process_name", .. _staticLabels.Select(l => l.Key), .. extra];
+        _snapshots = factory.CreateCounter("leakwatch_snapshots_total", "Stack snapshots taken, by reason (the rule that fired, baseline).", Names("reason"));
+        _duration = factory.CreateGauge("leakwatch_snapshot_duration_seconds", "Wall time of the latest stack snapshot.", Names());
+        _pause = factory.CreateGauge("leakwatch_snapshot_pause_seconds", "How long the latest stack snapshot kept the target suspended.", Names());
+        _threadsByStack = factory.CreateGauge("leakwatch_threads_by_stack", "Threads in each of the largest stack groups of the latest snapshot (stack: frames innermost first, ';'-separated).", Names("stack"));
+        _tasksByChain = factory.CreateGauge("leakwatch_tasks_by_chain", "Async chains in each of the largest groups of the latest snapshot (chain: awaited thing, then methods innermost first).", Names("chain"));
+    }
+
+    public void Record(StackSnapshot snapshot, string reason, int topGroups, int labelLength)
+    {
+        var target = TargetLabels(snapshot);
+        lock (_gate)
+        {
+            _snapshots.WithLabels([.. target, reason]).Inc();
+            _duration.WithLabels(target).Set(snapshot.DurationMs / 1000);
+            _pause.WithLabels(target).Set(snapshot.PausedMs / 1000);
+
+            if (_publishedGroups.Remove(snapshot.Pid, out var previous))
+            {
+                foreach (var labels in previous)
+                {
+                    (labels[^1] == "threads" ? _threadsByStack : _tasksByChain).RemoveLabelled(labels[..^1]);
+                }
+            }
+
+            var published = new List<string[]>();
+            Publish(_threadsByStack, "threads", target, snapshot.Threads.Groups.Take(topGroups).Select(g => (g.Frames, g.Count)), labelLength, published);
+            Publish(_tasksByChain, "tasks", target, snapshot.Tasks.Groups.Take(topGroups).Select(g => (g.Chain, g.Count)), labelLength, published);
+            _publishedGroups[snapshot.Pid] = published;
+        }
+    }
+
+    private static void Publish(Gauge gauge, string kind, string[] target, IEnumerable<(IReadOnlyList<string> Frames, int Count)> groups, int labelLength, List<string[]> published)
+    {
+        // Two groups can share a label once cut: their counts add up.
+        foreach (var byLabel in groups.GroupBy(g => StackText.Label(g.Frames, labelLength), StringComparer.Ordinal))
+        {
+            string[] labels = [.. target, byLabel.Key];
+            gauge.WithLabels(labels).Set(byLabel.Sum(g => g.Count));
+            published.Add([.. labels, kind]);
+        }
+    }
+
+    private string[] TargetLabels(StackSnapshot snapshot) =>
+        [snapshot.Pid.ToString(CultureInfo.InvariantCulture), snapshot.ProcessName, .. _staticLabels.Select(l => l.Value)];
+}

@@ -1,0 +1,179 @@
+using System.Globalization;
+using System.Text;
+using LeakWatch.Agent.Targets;
+using LeakWatch.Core;
+using LeakWatch.Core.Stacks;
+using Prometheus;
+
+namespace LeakWatch.Agent.Snapshots;
+
+/// <summary>
+/// The on-trigger path of <c>attach</c>: when a leak rule fires, call <see cref="OnTriggerAsync"/>. It takes a
+/// snapshot, compares it with the previous one of the same process (or the baseline), writes json, txt and folded
+/// files into <see cref="SnapshotRecorderOptions.Directory"/> with retention, updates the snapshot series on /metrics,
+/// and returns a summary whose lines lead with what grew ("+312 threads in Orders.AckWaiter.WaitForAck").
+/// One snapshot at a time; triggers closer than <see cref="SnapshotRecorderOptions.MinInterval"/> are skipped.
+/// </summary>
+public sealed class SnapshotRecorder : IDisposable
+{
+    public const string BaselineReason = "baseline";
+    public const string ManualReason = "manual";
+
+    private static readonly ReportFormat[] FileFormats = [ReportFormat.Json, ReportFormat.Text, ReportFormat.Folded];
+
+    private readonly SnapshotService _service;
+    private readonly SnapshotRecorderOptions _options;
+    private readonly SnapshotMetrics? _metrics;
+    private readonly TimeProvider _time;
+    private readonly SemaphoreSlim _oneAtATime = new(1, 1);
+    private readonly Dictionary<int, StackSnapshot> _previous = [];
+    private DateTimeOffset? _lastTaken;
+
+    /// <param name="registry">The registry /metrics serves (PrometheusExporter.Registry); null publishes nothing.</param>
+    /// <param name="staticLabels">The user's --label pairs, added to every snapshot series like to every target series.</param>
+    public SnapshotRecorder(SnapshotService service, SnapshotRecorderOptions options, CollectorRegistry? registry, IReadOnlyDictionary<string, string> staticLabels, TimeProvider time)
+    {
+        options.Snapshot.Validate();
+        _service = service;
+        _options = options;
+        _metrics = registry is null ? null : new SnapshotMetrics(registry, staticLabels);
+        _time = time;
+    }
+
+    public SnapshotRecorderOptions Options => _options;
+
+    /// <summary>The snapshot at attach time that the first triggered snapshot is compared with.</summary>
+    public Task<SnapshotSummary> TakeBaselineAsync(TargetProcess target, CancellationToken cancellation) =>
+        TakeAsync(target, BaselineReason, skipWhenRecent: false, cancellation);
+
+    /// <summary>
+    /// Call when a leak rule fires; <paramref name="reason"/> is the rule's name (the <c>reason</c> label on /metrics).
+    /// User-facing failures (target exited, ptrace refused) come back as <see cref="LeakWatchException"/>.
+    /// </summary>
+    public Task<SnapshotSummary> OnTriggerAsync(TargetProcess target, string reason, CancellationToken cancellation) =>
+        TakeAsync(target, reason, skipWhenRecent: true, cancellation);
+
+    /// <summary>A snapshot a person asked for (POST /snapshot): reason "manual", never skipped.</summary>
+    public Task<SnapshotSummary> TakeManualAsync(TargetProcess target, CancellationToken cancellation) =>
+        TakeAsync(target, ManualReason, skipWhenRecent: false, cancellation);
+
+    public void Dispose() => _oneAtATime.Dispose();
+
+    private async Task<SnapshotSummary> TakeAsync(TargetProcess target, string reason, bool skipWhenRecent, CancellationToken cancellation)
+    {
+        await _oneAtATime.WaitAsync(cancellation).ConfigureAwait(false);
+        try
+        {
+            var now = _time.GetUtcNow();
+            if (skipWhenRecent && _lastTaken is { } last && now - last < _options.MinInterval)
+            {
+                var because = $"the previous snapshot was {(now - last).TotalSeconds:0}s ago (less than {Core.Options.DurationParser.Format(_options.MinInterval)})";
+                return new SnapshotSummary { Reason = reason, SkippedBecause = because, Lines = [$"Snapshot for {reason} skipped: {because}."] };
+            }
+
+            var snapshot = await _service.TakeAsync(target, _options.Snapshot, cancellation).ConfigureAwait(false);
+            _lastTaken = _time.GetUtcNow();
+            _previous.TryGetValue(target.Pid, out var previous);
+            if (!snapshot.Partial || previous is null)
+            {
+                // A partial snapshot undercounts: the next one is compared with the last complete one instead.
+                _previous[target.Pid] = snapshot;
+            }
+
+            var diff = SnapshotDiff.Compare(previous, snapshot);
+            var files = _options.Directory is null ? [] : WriteFiles(snapshot, reason, previous, diff);
+            _metrics?.Record(snapshot, reason, _options.MetricsTopGroups, _options.MetricsLabelLength);
+            return new SnapshotSummary
+            {
+                Reason = reason,
+                Snapshot = snapshot,
+                Diff = diff,
+                ComparedWith = previous?.TakenAt,
+                Files = files,
+                Lines = SummaryLines(snapshot, reason, previous, diff, files),
+            };
+        }
+        finally
+        {
+            _oneAtATime.Release();
+        }
+    }
+
+    private List<string> SummaryLines(StackSnapshot snapshot, string reason, StackSnapshot? previous, SnapshotDiff diff, List<string> files)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var where = files.Count > 0 ? $" → {files[0]}" : "";
+        var partial = snapshot.Partial ? $" PARTIAL ({snapshot.PartialReason})" : "";
+        var lines = new List<string>
+        {
+            string.Create(c, $"Snapshot ({reason}): {snapshot.Threads.Total} threads, {snapshot.Tasks.Pending} pending tasks, target paused {snapshot.PausedMs:0} ms{partial}{where}"),
+        };
+        if (reason == BaselineReason)
+        {
+            return lines;
+        }
+
+        var since = previous is null ? "since attach (no earlier snapshot)" : string.Create(c, $"since {previous.TakenAt.ToUniversalTime():HH:mm:ss}Z");
+        var growths = diff.Headlines(_options.SummaryHeadlines);
+        lines.AddRange(growths.Count == 0 ? [$"  nothing grew {since}"] : growths.Select(h => $"  {h} {since}"));
+        return lines;
+    }
+
+    private List<string> WriteFiles(StackSnapshot snapshot, string reason, StackSnapshot? previous, SnapshotDiff diff)
+    {
+        var directory = _options.Directory!;
+        try
+        {
+            Directory.CreateDirectory(directory);
+            var stem = Path.Combine(directory, FileStem(snapshot, reason));
+            var files = new List<string>();
+            foreach (var format in FileFormats)
+            {
+                var path = $"{stem}.{ReportWriter.Extension(format)}";
+                var text = ReportWriter.ToText(snapshot, format);
+                if (format == ReportFormat.Text)
+                {
+                    text = GrowthPreamble(previous, diff) + text;
+                }
+
+                File.WriteAllText(path, text);
+                files.Add(path);
+            }
+
+            SnapshotRetention.Apply(directory, _options.KeepCount, _options.KeepBytes);
+            return files;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new LeakWatchException(ExitCode.InvalidConfiguration, $"Cannot write snapshots to {directory}: {e.Message}", e);
+        }
+    }
+
+    private static string GrowthPreamble(StackSnapshot? previous, SnapshotDiff diff)
+    {
+        var builder = new StringBuilder();
+        builder.AppendLine(previous is null
+            ? "Grew since attach (no earlier snapshot):"
+            : string.Create(CultureInfo.InvariantCulture, $"Grew since the snapshot at {previous.TakenAt.ToUniversalTime():yyyy-MM-ddTHH:mm:ssZ}:"));
+        var growths = diff.All.Take(10).ToList();
+        foreach (var growth in growths)
+        {
+            builder.AppendLine($"  {growth.Headline}");
+        }
+
+        if (growths.Count == 0)
+        {
+            builder.AppendLine("  nothing");
+        }
+
+        builder.AppendLine();
+        return builder.ToString();
+    }
+
+    /// <summary>"snapshot-20261124T030000123Z-pid4242-thread-growth": sorts by time; the reason is kept to safe characters.</summary>
+    internal static string FileStem(StackSnapshot snapshot, string reason)
+    {
+        var safe = new string(reason.Select(ch => char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_' ? ch : '-').Take(60).ToArray());
+        return string.Create(CultureInfo.InvariantCulture, $"{SnapshotRetention.Prefix}{snapshot.TakenAt.UtcDateTime:yyyyMMdd'T'HHmmssfff'Z'}-pid{snapshot.Pid}-{safe}");
+    }
+}

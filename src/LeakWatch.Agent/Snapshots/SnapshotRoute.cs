@@ -1,0 +1,11 @@
+namespace LeakWatch.Agent.Snapshots;
+
+/// <summary>How a snapshot reads the target.</summary>
+public enum SnapshotRoute
+{
+    /// <summary>ptrace attach with the target suspended for the walk: fast, needs ptrace rights.</summary>
+    Attach,
+
+    /// <summary>A heap dump written through the diagnostic port, analysed, then deleted: for when ptrace is refused.</summary>
+    Dump,
+}

@@ -1,0 +1,115 @@
+using System.CommandLine;
+using LeakWatch.Agent.Snapshots;
+using LeakWatch.Core;
+using LeakWatch.Core.Stacks;
+
+namespace LeakWatch.Cli.Commands;
+
+/// <summary>
+/// <c>leakwatch stacks</c>: one snapshot of a process's threads grouped by stack and its pending async chains
+/// grouped by chain, in text, JSON, folded or speedscope form.
+/// </summary>
+internal sealed class StacksCommand : Command
+{
+    public StacksCommand()
+        : base("stacks", "Show a process's managed threads grouped by stack and its pending async task chains grouped by chain, largest group first.")
+    {
+        Target.AddTo(this);
+        Options.Add(Format);
+        Options.Add(Output);
+        Options.Add(Via);
+        Options.Add(MaxPause);
+        Options.Add(Top);
+        Top.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is <= 0)
+            {
+                result.AddError("--top must be a positive number of groups.");
+            }
+        });
+        SetAction(async (parseResult, cancellation) =>
+        {
+            var target = Target.Resolve(parseResult);
+            var options = new SnapshotOptions
+            {
+                Route = parseResult.GetValue(Via),
+                MaxPause = parseResult.GetValue(MaxPause),
+            };
+            StackSnapshot snapshot;
+            try
+            {
+                snapshot = await new SnapshotService(TimeProvider.System).TakeAsync(target, options, cancellation).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                await parseResult.InvocationConfiguration.Error.WriteLineAsync($"leakwatch: snapshot cancelled; process {target.Pid} ({target.Name}) was resumed.").ConfigureAwait(false);
+                return (int)ExitCode.Success;
+            }
+
+            var format = parseResult.GetValue(Format);
+            var top = parseResult.GetValue(Top) ?? (format == ReportFormat.Text ? StacksDefaults.TextTop : null);
+            var path = parseResult.GetValue(Output);
+            if (path is null)
+            {
+                ReportWriter.Write(snapshot, format, parseResult.InvocationConfiguration.Output, top);
+            }
+            else
+            {
+                await WriteFileAsync(path, snapshot, format, top, cancellation).ConfigureAwait(false);
+                await parseResult.InvocationConfiguration.Error.WriteLineAsync(
+                    $"Wrote {format.ToString().ToLowerInvariant()} snapshot of {target.Name} (pid {target.Pid}) to {path}: " +
+                    $"{snapshot.Threads.Total} threads, {snapshot.Tasks.Pending} pending tasks, target paused {snapshot.PausedMs:0} ms.").ConfigureAwait(false);
+            }
+
+            if (snapshot.Partial)
+            {
+                await parseResult.InvocationConfiguration.Error.WriteLineAsync($"leakwatch: the snapshot is partial: {snapshot.PartialReason}.").ConfigureAwait(false);
+            }
+
+            return (int)ExitCode.Success;
+        });
+    }
+
+    public TargetOptions Target { get; } = new();
+
+    public Option<ReportFormat> Format { get; } = new("--format", "-f")
+    {
+        HelpName = "text|json|folded|speedscope",
+        Description = "text for people, json for programs (docs/snapshots.md), folded for flamegraph.pl and speedscope, speedscope for speedscope.app.",
+        DefaultValueFactory = _ => ReportFormat.Text,
+    };
+
+    public Option<string?> Output { get; } = new("--output", "-o")
+    {
+        Description = "Write the report to this file instead of stdout.",
+        HelpName = "file",
+    };
+
+    public Option<SnapshotRoute> Via { get; } = new("--via")
+    {
+        HelpName = "attach|dump",
+        Description = "attach: read the process live, suspended for the walk (needs ptrace). dump: write a heap dump through the diagnostic port, read it, delete it (no ptrace; the dump grows with threads x stack size).",
+        DefaultValueFactory = _ => SnapshotRoute.Attach,
+    };
+
+    public Option<TimeSpan> MaxPause { get; } = TargetOptions.DurationOption(
+        "--max-pause", "The longest the process may stay suspended; past it the walk stops and the snapshot is marked partial.", SnapshotDefaults.MaxPause, TimeSpan.FromMilliseconds(10));
+
+    public Option<int?> Top { get; } = new("--top")
+    {
+        Description = $"Show only the N largest groups of threads and of tasks (default: {StacksDefaults.TextTop} for text, all otherwise).",
+        HelpName = "N",
+    };
+
+    private static async Task WriteFileAsync(string path, StackSnapshot snapshot, ReportFormat format, int? top, CancellationToken cancellation)
+    {
+        try
+        {
+            await File.WriteAllTextAsync(path, ReportWriter.ToText(snapshot, format, top), cancellation).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new LeakWatchException(ExitCode.InvalidConfiguration, $"Cannot write {path}: {e.Message}", e);
+        }
+    }
+}

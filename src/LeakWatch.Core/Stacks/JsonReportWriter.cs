@@ -1,0 +1,106 @@
+using System.Text;
+using System.Text.Json;
+
+namespace LeakWatch.Core.Stacks;
+
+/// <summary>The JSON contract of docs/snapshots.md, written field by field so its order and names never drift.</summary>
+public static class JsonReportWriter
+{
+    public static void Write(StackSnapshot snapshot, TextWriter output) => output.Write(ToJson(snapshot, indented: true));
+
+    public static string ToJson(StackSnapshot snapshot, bool indented)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = indented, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            json.WriteStartObject();
+            json.WriteNumber("pid", snapshot.Pid);
+            json.WriteString("processName", snapshot.ProcessName);
+            json.WriteString("takenAt", snapshot.TakenAt.UtcDateTime);
+            json.WriteNumber("durationMs", Math.Round(snapshot.DurationMs, 1));
+            json.WriteNumber("pausedMs", Math.Round(snapshot.PausedMs, 1));
+            json.WriteBoolean("partial", snapshot.Partial);
+            if (snapshot.PartialReason is not null)
+            {
+                json.WriteString("partialReason", snapshot.PartialReason);
+            }
+
+            json.WriteString("via", snapshot.Via);
+            if (snapshot.RuntimeVersion is not null)
+            {
+                json.WriteString("runtimeVersion", snapshot.RuntimeVersion);
+            }
+
+            json.WriteStartObject("threads");
+            json.WriteNumber("total", snapshot.Threads.Total);
+            json.WriteStartArray("groups");
+            foreach (var group in snapshot.Threads.Groups)
+            {
+                json.WriteStartObject();
+                json.WriteNumber("count", group.Count);
+                WriteStrings(json, "frames", group.Frames);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+
+            json.WriteStartObject("tasks");
+            json.WriteNumber("pending", snapshot.Tasks.Pending);
+            json.WriteStartArray("groups");
+            foreach (var group in snapshot.Tasks.Groups)
+            {
+                json.WriteStartObject();
+                json.WriteNumber("count", group.Count);
+                WriteStrings(json, "chain", group.Chain);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+    }
+
+    /// <summary>Reads a snapshot written by <see cref="ToJson"/> (for comparing with one taken earlier).</summary>
+    public static StackSnapshot Parse(string text)
+    {
+        using var document = JsonDocument.Parse(text);
+        var root = document.RootElement;
+        var threads = root.GetProperty("threads");
+        var tasks = root.GetProperty("tasks");
+        return new StackSnapshot
+        {
+            Pid = root.GetProperty("pid").GetInt32(),
+            ProcessName = root.GetProperty("processName").GetString() ?? "",
+            TakenAt = root.GetProperty("takenAt").GetDateTimeOffset(),
+            DurationMs = root.GetProperty("durationMs").GetDouble(),
+            PausedMs = root.GetProperty("pausedMs").GetDouble(),
+            Partial = root.GetProperty("partial").GetBoolean(),
+            PartialReason = root.TryGetProperty("partialReason", out var reason) ? reason.GetString() : null,
+            Via = root.TryGetProperty("via", out var via) ? via.GetString() ?? "attach" : "attach",
+            RuntimeVersion = root.TryGetProperty("runtimeVersion", out var version) ? version.GetString() : null,
+            Threads = new ThreadSection(
+                threads.GetProperty("total").GetInt32(),
+                threads.GetProperty("groups").EnumerateArray().Select(g => new ThreadGroup(g.GetProperty("count").GetInt32(), Strings(g.GetProperty("frames")))).ToList()),
+            Tasks = new TaskSection(
+                tasks.GetProperty("pending").GetInt32(),
+                tasks.GetProperty("groups").EnumerateArray().Select(g => new TaskChainGroup(g.GetProperty("count").GetInt32(), Strings(g.GetProperty("chain")))).ToList()),
+        };
+    }
+
+    private static List<string> Strings(JsonElement array) => array.EnumerateArray().Select(e => e.GetString() ?? "").ToList();
+
+    private static void WriteStrings(Utf8JsonWriter json, string name, IReadOnlyList<string> values)
+    {
+        json.WriteStartArray(name);
+        foreach (var value in values)
+        {
+            json.WriteStringValue(value);
+        }
+
+        json.WriteEndArray();
+    }
+}

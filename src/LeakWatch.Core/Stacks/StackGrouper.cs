@@ -1,0 +1,56 @@
+namespace LeakWatch.Core.Stacks;
+
+/// <summary>Counts identical normalised stacks and chains; largest group first, ties in name order so output is stable.</summary>
+public static class StackGrouper
+{
+    /// <summary>Groups raw thread stacks (innermost frame first) after <see cref="FrameNormalizer.Normalize"/>.</summary>
+    public static ThreadSection GroupThreads(IEnumerable<IReadOnlyList<string?>> rawStacks)
+    {
+        var total = 0;
+        var counts = new Dictionary<string, (int Count, IReadOnlyList<string> Frames)>(StringComparer.Ordinal);
+        foreach (var raw in rawStacks)
+        {
+            total++;
+            var frames = FrameNormalizer.Normalize(raw);
+            Count(counts, frames);
+        }
+
+        return new ThreadSection(total, Ordered(counts).Select(g => new ThreadGroup(g.Count, g.Frames)).ToList());
+    }
+
+    /// <summary>Names and groups raw async chains; <paramref name="pending"/> is the number of pending tasks seen.</summary>
+    public static TaskSection GroupChains(int pending, IEnumerable<RawTaskChain> rawChains)
+    {
+        var counts = new Dictionary<string, (int Count, IReadOnlyList<string> Frames)>(StringComparer.Ordinal);
+        foreach (var raw in rawChains)
+        {
+            Count(counts, NameChain(raw));
+        }
+
+        return new TaskSection(pending, Ordered(counts).Select(g => new TaskChainGroup(g.Count, g.Frames)).ToList());
+    }
+
+    /// <summary>The chain's awaited thing, then each method with its state, innermost to outermost.</summary>
+    public static IReadOnlyList<string> NameChain(RawTaskChain raw)
+    {
+        var chain = new List<string>(raw.Methods.Count + 1)
+        {
+            AwaitedKinds.Describe(raw.AwaitedTypeName, raw.AwaitedHasDelegate),
+        };
+        foreach (var method in raw.Methods)
+        {
+            chain.Add(AsyncMethodNames.WithState(AsyncMethodNames.FromStateMachine(method.StateMachineTypeName), method.State));
+        }
+
+        return chain;
+    }
+
+    private static void Count(Dictionary<string, (int Count, IReadOnlyList<string> Frames)> counts, IReadOnlyList<string> frames)
+    {
+        var key = string.Join('\n', frames);
+        counts[key] = counts.TryGetValue(key, out var existing) ? (existing.Count + 1, existing.Frames) : (1, frames);
+    }
+
+    private static IEnumerable<(int Count, IReadOnlyList<string> Frames)> Ordered(Dictionary<string, (int Count, IReadOnlyList<string> Frames)> counts) =>
+        counts.OrderByDescending(p => p.Value.Count).ThenBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Value);
+}

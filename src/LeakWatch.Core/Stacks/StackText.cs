@@ -1,0 +1,37 @@
+using System.Text.RegularExpressions;
+
+namespace LeakWatch.Core.Stacks;
+
+/// <summary>Short names of groups for headlines, metric labels and file names.</summary>
+public static partial class StackText
+{
+    /// <summary>The innermost frame of a thread stack that is application code, not a runtime wait or marker.</summary>
+    public static string Headline(IReadOnlyList<string> frames)
+    {
+        foreach (var frame in frames)
+        {
+            if (!frame.StartsWith('[') && !FrameNormalizer.IsWaitPrimitive(frame))
+            {
+                return frame;
+            }
+        }
+
+        return frames.Count > 0 ? frames[0] : FrameNormalizer.NativeFrame;
+    }
+
+    /// <summary>"Payments.Gateway.AuthorizeAsync (state 0)" → "Payments.Gateway.AuthorizeAsync".</summary>
+    public static string WithoutState(string method) => StateSuffix().Replace(method, "");
+
+    /// <summary>
+    /// A metric label for a group: its frames joined with ';' (innermost first), cut to <paramref name="maxLength"/>
+    /// characters with an ellipsis so label values stay bounded.
+    /// </summary>
+    public static string Label(IReadOnlyList<string> frames, int maxLength)
+    {
+        var joined = string.Join(';', frames);
+        return joined.Length <= maxLength ? joined : string.Concat(joined.AsSpan(0, Math.Max(0, maxLength - 1)), "…");
+    }
+
+    [GeneratedRegex(@" \(state -?\d+\)$")]
+    private static partial Regex StateSuffix();
+}

@@ -1,0 +1,59 @@
+using System.Globalization;
+
+namespace LeakWatch.Core.Stacks;
+
+/// <summary>
+/// The report for a person at a glance: one header line, then each group as its count and headline, its frames below.
+/// Thread frames are innermost first; chains start with what is awaited.
+/// </summary>
+public static class TextReportWriter
+{
+    /// <summary>Frames shown per group; the rest is summarised as "... N more".</summary>
+    public const int MaxFramesShown = 16;
+
+    public static void Write(StackSnapshot snapshot, TextWriter output)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var runtime = snapshot.RuntimeVersion is null ? "" : $", .NET {snapshot.RuntimeVersion}";
+        output.WriteLine(string.Create(c, $"{snapshot.ProcessName} (pid {snapshot.Pid}{runtime}) at {snapshot.TakenAt:yyyy-MM-ddTHH:mm:ssZ}: target paused {snapshot.PausedMs:0} ms, snapshot took {snapshot.DurationMs:0} ms (via {snapshot.Via})"));
+        if (snapshot.Partial)
+        {
+            output.WriteLine($"PARTIAL: {snapshot.PartialReason ?? "the walk stopped early"}; counts are lower bounds.");
+        }
+
+        output.WriteLine();
+        output.WriteLine(string.Create(c, $"Threads: {snapshot.Threads.Total} managed, {snapshot.Threads.Groups.Count} groups shown"));
+        var width = Math.Max(
+            snapshot.Threads.Groups.Select(g => g.Count).DefaultIfEmpty(0).Max(),
+            snapshot.Tasks.Groups.Select(g => g.Count).DefaultIfEmpty(0).Max()).ToString(c).Length;
+        foreach (var group in snapshot.Threads.Groups)
+        {
+            output.WriteLine(string.Create(c, $"  {group.Count.ToString(c).PadLeft(width)}  {group.Headline}"));
+            WriteFrames(output, group.Frames, width);
+        }
+
+        output.WriteLine();
+        output.WriteLine(string.Create(c, $"Tasks: {snapshot.Tasks.Pending} pending, {snapshot.Tasks.Groups.Sum(g => g.Count)} async chains in {snapshot.Tasks.Groups.Count} groups shown"));
+        foreach (var group in snapshot.Tasks.Groups)
+        {
+            var awaited = group.Chain.Count > 0 ? group.Chain[0] : AwaitedKinds.Unknown;
+            output.WriteLine(string.Create(c, $"  {group.Count.ToString(c).PadLeft(width)}  {group.Headline} awaiting {awaited}"));
+            WriteFrames(output, group.Chain, width);
+        }
+    }
+
+    private static void WriteFrames(TextWriter output, IReadOnlyList<string> frames, int width)
+    {
+        var indent = new string(' ', width + 6);
+        foreach (var frame in frames.Take(MaxFramesShown))
+        {
+            output.Write(indent);
+            output.WriteLine(frame);
+        }
+
+        if (frames.Count > MaxFramesShown)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{indent}... {frames.Count - MaxFramesShown} more"));
+        }
+    }
+}
