@@ -50,8 +50,8 @@ internal sealed class LiveTableRenderer(TextWriter output) : IRenderer
         frame.Append(CultureInfo.InvariantCulture, $"  {"SERIES",-58} {"VALUE",14} {"PER SECOND",12}\n");
         foreach (var sample in SeriesFormatting.Ordered(target.Samples))
         {
-            var labels = SeriesFormatting.Labels(sample.Labels);
-            var series = labels.Length == 0 ? sample.Name : $"{sample.Name}{{{labels}}}";
+            // Label values only: on a terminal the names are known and the values tell rows apart.
+            var series = sample.Labels.Count == 0 ? sample.Name : $"{sample.Name}{{{string.Join(',', sample.Labels.Select(l => l.Value))}}}";
             if (series.Length > 58)
             {
                 series = string.Concat(series.AsSpan(0, 57), "…");
@@ -71,7 +71,7 @@ internal sealed class LiveTableRenderer(TextWriter output) : IRenderer
         if (_previous.TryGetValue(key, out var previous) && sample.Timestamp > previous.At)
         {
             var perSecond = (sample.Value - previous.Value) / (sample.Timestamp - previous.At).TotalSeconds;
-            rate = SeriesFormatting.Value(sample.Name, Math.Round(perSecond, 3)) + "/s";
+            rate = SeriesFormatting.Rate(sample.Name, perSecond);
         }
 
         if (!_previous.TryGetValue(key, out previous) || sample.Timestamp > previous.At)

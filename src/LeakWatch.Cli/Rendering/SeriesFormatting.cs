@@ -55,6 +55,20 @@ internal static class SeriesFormatting
             : value.ToString("0.###", CultureInfo.InvariantCulture);
     }
 
-    public static string Labels(LabelSet labels) =>
-        labels.Count == 0 ? "" : string.Join(",", labels.Select(l => $"{l.Key}={l.Value}"));
+    /// <summary>A per-second rate with as many digits as a person compares: 250/s, 49.9/s, 0.07/s.</summary>
+    public static string Rate(string name, double perSecond)
+    {
+        if (name.EndsWith("_bytes", StringComparison.Ordinal) || name.EndsWith("_bytes_total", StringComparison.Ordinal))
+        {
+            return Value(name, perSecond) + "/s";
+        }
+
+        var format = Math.Abs(perSecond) switch
+        {
+            >= 100 => "0",
+            >= 1 => "0.0",
+            _ => "0.###",
+        };
+        return perSecond.ToString(format, CultureInfo.InvariantCulture) + "/s";
+    }
 }

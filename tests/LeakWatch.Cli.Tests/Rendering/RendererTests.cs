@@ -64,6 +64,15 @@ public class RendererTests
         Assert.Contains("45.0 MiB", firstFrame, StringComparison.Ordinal);
         var linesOfFirstFrame = firstFrame.Count(c => c == '\n');
         Assert.StartsWith($"\u001b[{linesOfFirstFrame}F\u001b[J", secondFrame, StringComparison.Ordinal);
-        Assert.Contains("2/s", secondFrame, StringComparison.Ordinal); // (7 - 3) collections over 2 s
+        Assert.Contains("2.0/s", secondFrame, StringComparison.Ordinal); // (7 - 3) collections over 2 s
+        Assert.Contains("dotnet_gc_collections_total{gen0}", secondFrame, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("demo_orders_processed_total", 249.876, "250/s")]
+    [InlineData("demo_orders_processed_total", 49.975, "50.0/s")]
+    [InlineData("process_cpu_seconds_total", 0.0712, "0.071/s")]
+    [InlineData("dotnet_gc_heap_total_allocated_bytes_total", 277299, "270.8 KiB/s")]
+    public void Rates_carry_the_digits_a_person_compares(string name, double perSecond, string expected) =>
+        Assert.Equal(expected, SeriesFormatting.Rate(name, perSecond));
 }
