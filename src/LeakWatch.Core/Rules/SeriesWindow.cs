@@ -1,0 +1,121 @@
+namespace LeakWatch.Core.Rules;
+
+/// <summary>
+/// The recent points of one series, trimmed to a time window. Time comes from the points themselves. A silence longer
+/// than <see cref="RuleDefaults.GapIntervals"/> sampling intervals (target paused for a snapshot, a dropped session)
+/// restarts the window, so a slope is never fitted across a hole it cannot see into.
+/// </summary>
+public sealed class SeriesWindow(TimeSpan window)
+{
+    private const int IntervalMemory = 8;
+    private const double CoverageNeeded = 0.9;
+
+    private readonly List<SeriesPoint> _points = [];
+    private readonly Queue<double> _recentIntervals = new();
+
+    public TimeSpan Window => window;
+
+    public SeriesPoint? Last => _points.Count == 0 ? null : _points[^1];
+
+    public IReadOnlyList<SeriesPoint> Points => _points;
+
+    /// <summary>How many times a gap made the window start again.</summary>
+    public int Restarts { get; private set; }
+
+    /// <summary>The usual spacing of samples (median of the last few), or null before two points.</summary>
+    public double? TypicalIntervalSeconds
+    {
+        get
+        {
+            if (_recentIntervals.Count == 0)
+            {
+                return null;
+            }
+
+            var sorted = _recentIntervals.Order().ToArray();
+            return sorted[sorted.Length / 2];
+        }
+    }
+
+    /// <summary>Adds a point; returns false when it was out of order (ignored) and true otherwise.</summary>
+    /// <param name="restarted">True when a gap made the window start again from this point.</param>
+    public bool Add(SeriesPoint point, out bool restarted)
+    {
+        restarted = false;
+        if (_points.Count > 0)
+        {
+            var delta = (point.Timestamp - _points[^1].Timestamp).TotalSeconds;
+            if (delta <= 0)
+            {
+                return false;
+            }
+
+            if (TypicalIntervalSeconds is { } typical && delta > RuleDefaults.GapIntervals * typical)
+            {
+                _points.Clear();
+                restarted = true;
+                Restarts++;
+            }
+            else
+            {
+                _recentIntervals.Enqueue(delta);
+                if (_recentIntervals.Count > IntervalMemory)
+                {
+                    _recentIntervals.Dequeue();
+                }
+            }
+        }
+
+        _points.Add(point);
+        var oldest = point.Timestamp - window;
+        var drop = 0;
+        while (drop < _points.Count - 1 && _points[drop].Timestamp < oldest)
+        {
+            drop++;
+        }
+
+        _points.RemoveRange(0, drop);
+        return true;
+    }
+
+    /// <summary>True when the points cover (nearly) the whole window: only then is a slope worth a verdict.</summary>
+    public bool IsFull(int slices) =>
+        _points.Count >= Math.Max(slices * 2, 5)
+        && (_points[^1].Timestamp - _points[0].Timestamp).TotalSeconds >= window.TotalSeconds * CoverageNeeded - (TypicalIntervalSeconds ?? 0) / 2;
+
+    /// <summary>Fits the window. <paramref name="meaningfulStepPerSecond"/>: a slice step counts as rising only above half of it.</summary>
+    public WindowFit Fit(int slices, double meaningfulStepPerSecond)
+    {
+        var first = _points[0].Timestamp;
+        var span = _points[^1].Timestamp - first;
+        var sliceSeconds = span.TotalSeconds / slices;
+        var medians = new List<(double X, double Y)>(slices);
+        for (var slice = 0; slice < slices; slice++)
+        {
+            var from = slice * sliceSeconds;
+            var to = slice == slices - 1 ? double.MaxValue : (slice + 1) * sliceSeconds;
+            var values = _points.Where(p => (p.Timestamp - first).TotalSeconds >= from && (p.Timestamp - first).TotalSeconds < to)
+                .Select(p => p.Value).Order().ToArray();
+            if (values.Length > 0)
+            {
+                medians.Add((from + sliceSeconds / 2, Median(values)));
+            }
+        }
+
+        var minimumStep = meaningfulStepPerSecond * sliceSeconds / 2;
+        var rising = 0;
+        for (var i = 1; i < medians.Count; i++)
+        {
+            if (medians[i].Y - medians[i - 1].Y > minimumStep)
+            {
+                rising++;
+            }
+        }
+
+        var risingFraction = medians.Count > 1 ? (double)rising / (medians.Count - 1) : 0;
+        return new WindowFit(_points[^1].Value, LeastSquares.Slope(_points), LeastSquares.Slope(medians), risingFraction, span);
+    }
+
+    private static double Median(double[] sorted) =>
+        sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+}
