@@ -1,7 +1,9 @@
 using System.CommandLine;
+using LeakWatch.Agent.Actions;
 using LeakWatch.Agent.Counters;
 using LeakWatch.Agent.Hosting;
 using LeakWatch.Agent.Snapshots;
+using LeakWatch.Agent.Rules;
 using LeakWatch.Cli.Rendering;
 using LeakWatch.Core;
 using LeakWatch.Core.Options;
@@ -84,6 +86,35 @@ internal sealed class WatchOptions
         DefaultValueFactory = _ => SnapshotRoute.Attach,
     };
 
+    public Option<string?> Rules { get; } = new("--rules")
+    {
+        Description = "A rules file (JSON or YAML) that adds rules, tunes the built-in ones by name, sets throttling and webhooks. See docs/rules.md.",
+        HelpName = "file",
+    };
+
+    public Option<string[]> Thresholds { get; } = new("--threshold")
+    {
+        Description = "A threshold rule as SERIES=VALUE (repeatable): fires when the series stays above VALUE for 10s, for example process_num_threads=500.",
+        HelpName = "series=value",
+    };
+
+    public Option<string[]> Growth { get; } = new("--growth")
+    {
+        Description = "A growth rule as SERIES=RATE per second (repeatable), for example process_open_fds=0.5.",
+        HelpName = "series=rate",
+    };
+
+    public Option<string[]> Webhooks { get; } = new("--webhook")
+    {
+        Description = "POST each leak trigger to this URL (repeatable). Format from the host (Slack, DingTalk, WeCom) or a prefix: generic=, slack=, dingtalk=, wecom=.",
+        HelpName = "url",
+    };
+
+    public Option<bool> NoDefaultRules { get; } = new("--no-default-rules")
+    {
+        Description = "Do not run the built-in leak rules (thread, task, timer, thread-pool starvation, descriptor leaks).",
+    };
+
     public void AddTo(Command command)
     {
         command.Options.Add(Urls);
@@ -96,6 +127,11 @@ internal sealed class WatchOptions
         command.Options.Add(SnapshotBaseline);
         command.Options.Add(MaxPause);
         command.Options.Add(SnapshotVia);
+        command.Options.Add(Rules);
+        command.Options.Add(Thresholds);
+        command.Options.Add(Growth);
+        command.Options.Add(Webhooks);
+        command.Options.Add(NoDefaultRules);
         Labels.Validators.Add(result =>
         {
             foreach (var token in result.Tokens)
@@ -142,21 +178,52 @@ internal sealed class WatchOptions
         },
     };
 
+    public RuleSources BindRules(ParseResult parseResult) => new()
+    {
+        RulesFile = parseResult.GetValue(Rules),
+        Thresholds = parseResult.GetValue(Thresholds) ?? [],
+        Growth = parseResult.GetValue(Growth) ?? [],
+        Webhooks = parseResult.GetValue(Webhooks) ?? [],
+        NoDefaultRules = parseResult.GetValue(NoDefaultRules),
+    };
+
     public async Task<int> RunAsync(ParseResult parseResult, Agent.Targets.TargetProcess target, CancellationToken cancellation) =>
         await RunAsync(Bind(parseResult, target), parseResult, cancellation).ConfigureAwait(false);
 
     public async Task<int> RunAsync(AttachOptions options, ParseResult parseResult, CancellationToken cancellation)
     {
         var target = options.Target;
+        var rules = RuleConfigurationLoader.Load(BindRules(parseResult), Environment.GetEnvironmentVariable);
         var output = parseResult.InvocationConfiguration.Output;
         var renderer = RendererFactory.Create(parseResult.GetValue(Output), output);
         await using var session = new AttachSession(options, TimeProvider.System);
         session.Message += renderer.Message;
+
+        // Disposed in reverse: the action runner drains first, then the webhook senders.
+        await using var webhooks = rules.Webhooks.Count > 0 ? new WebhookAction(rules.Webhooks, new WebhookDeliveryOptions(), session.Exporter.Registry) : null;
+        await using var actions = new LeakActionRunner(session.Health, LeakActionDefaults.ActionTimeout);
+        actions.Message += renderer.Message;
+        // The snapshot action goes here, before the webhook, so webhooks carry its top growing groups.
+        if (webhooks is not null)
+        {
+            webhooks.Message += renderer.Message;
+            actions.Add(webhooks);
+        }
+
+        var ruleSink = new RuleEvaluationSink(rules, new RuleMetrics(session.Exporter.Registry), actions);
+        ruleSink.Triggered += trigger => renderer.Message(trigger.Message);
+        ruleSink.Cleared += (_, verdict) => renderer.Message(verdict.Describe());
+        ruleSink.Message += renderer.Message;
+        session.AddSink(ruleSink);
         session.StartServer();
 
         var runtime = target.RuntimeVersion is { } version ? $".NET {version.ToString(3)}" : ".NET (version unknown)";
         renderer.Message($"Watching {target.Name} (pid {target.Pid}, {runtime}) every {DurationParser.Format(options.Counters.Interval)}" +
                          (session.Server is null ? "." : $"; metrics at {session.Server.MetricsUrl}"));
+        var active = rules.ActiveRules.Select(r => r.Name).ToList();
+        renderer.Message(active.Count == 0
+            ? "No leak rules."
+            : $"Leak rules: {string.Join(", ", active)}" + (rules.Webhooks.Count > 0 ? $"; {rules.Webhooks.Count} webhook(s)." : "."));
 
         if (options.Snapshots.Baseline)
         {

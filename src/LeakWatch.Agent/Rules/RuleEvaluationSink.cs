@@ -1,0 +1,121 @@
+using LeakWatch.Agent.Actions;
+using LeakWatch.Agent.Targets;
+using LeakWatch.Core.Rules;
+using LeakWatch.Core.Samples;
+
+namespace LeakWatch.Agent.Rules;
+
+/// <summary>
+/// Feeds every sample to the rule engine and acts on its verdicts: counts and flags them on /metrics, tells the person
+/// watching, and hands triggers that pass the throttle to the actions. Only enqueues work, so a slow snapshot or a dead
+/// webhook never delays evaluation. Thread-safe: sources call from their own threads.
+/// </summary>
+public sealed class RuleEvaluationSink : ISampleSink
+{
+    private readonly object _gate = new();
+    private readonly RuleEngine _engine;
+    private readonly ActionThrottle _throttle;
+    private readonly RuleMetrics _metrics;
+    private readonly LeakActionRunner _actions;
+    private readonly HashSet<(int Pid, string Rule, string Signal)> _watched = [];
+
+    public RuleEvaluationSink(RuleSetOptions options, RuleMetrics metrics, LeakActionRunner actions)
+    {
+        _engine = new RuleEngine(options.ActiveRules);
+        _throttle = new ActionThrottle(options.Throttle);
+        _metrics = metrics;
+        _actions = actions;
+    }
+
+    /// <summary>A rule fired (whether or not its actions were throttled).</summary>
+    public event Action<LeakTrigger>? Triggered;
+
+    /// <summary>A rule's condition stopped holding.</summary>
+    public event Action<TargetProcess, RuleVerdict>? Cleared;
+
+    /// <summary>Lines for the person watching: actions held back by the throttle.</summary>
+    public event Action<string>? Message;
+
+    public void OnSample(TargetProcess target, MetricSample sample)
+    {
+        if (!_engine.Watches(sample.Name))
+        {
+            return;
+        }
+
+        IReadOnlyList<RuleVerdict> verdicts;
+        lock (_gate)
+        {
+            AnnounceWatched(target, sample);
+            verdicts = _engine.Observe(target.Pid, sample);
+        }
+
+        foreach (var verdict in verdicts)
+        {
+            switch (verdict.Kind)
+            {
+                case VerdictKind.Fired:
+                    OnFired(new LeakTrigger(target, verdict));
+                    break;
+                case VerdictKind.Cleared:
+                    _metrics.Cleared(target, verdict.Rule, verdict.SeriesText);
+                    Cleared?.Invoke(target, verdict);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Forgets a process that exited, clearing what was suspected about it.</summary>
+    public void RemoveTarget(TargetProcess target)
+    {
+        IReadOnlyList<RuleVerdict> cleared;
+        lock (_gate)
+        {
+            cleared = _engine.RemoveProcess(target.Pid);
+        }
+
+        foreach (var verdict in cleared)
+        {
+            _metrics.Cleared(target, verdict.Rule, verdict.SeriesText);
+        }
+    }
+
+    private void OnFired(LeakTrigger trigger)
+    {
+        _metrics.Fired(trigger.Target, trigger.Rule, trigger.Verdict.SeriesText);
+        Triggered?.Invoke(trigger);
+        if (_throttle.TryAcquire(trigger.Rule, trigger.Verdict.Timestamp))
+        {
+            _actions.TryEnqueue(trigger);
+        }
+        else
+        {
+            _metrics.Throttled(trigger.Rule);
+            if (_actions.Actions.Count > 0)
+            {
+                Message?.Invoke($"leakwatch: rule '{trigger.Rule}' fired again within its cooldown or action limit; snapshot and webhooks skipped this time.");
+            }
+        }
+    }
+
+    private void AnnounceWatched(TargetProcess target, MetricSample sample)
+    {
+        foreach (var rule in _engine.Rules)
+        {
+            var signal = rule.Series == sample.Name ? rule.MainSignal : rule.Fallback?.Series == sample.Name ? rule.Fallback : null;
+            if (signal is null || !SignalMatches(signal, sample))
+            {
+                continue;
+            }
+
+            var text = signal.Aggregate == SeriesAggregation.Sum || sample.Labels.Count == 0 ? signal.Series : signal.Series + sample.Labels;
+            if (_watched.Add((target.Pid, rule.Name, text)))
+            {
+                _metrics.Watch(target, rule.Name, text);
+            }
+        }
+    }
+
+    private static bool SignalMatches(SignalOptions signal, MetricSample sample) =>
+        signal.Match.All(pair => sample.Labels[pair.Key] == pair.Value);
+}
