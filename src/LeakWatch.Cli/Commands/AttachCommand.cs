@@ -210,7 +210,7 @@ internal sealed class WatchOptions
             actions.Add(webhooks);
         }
 
-        var ruleSink = new RuleEvaluationSink(rules, new RuleMetrics(session.Exporter.Registry), actions);
+        var ruleSink = new RuleEvaluationSink(rules, new RuleMetrics(session.Exporter.Registry, options.Labels), actions);
         ruleSink.Triggered += trigger => renderer.Message(trigger.Message);
         ruleSink.Cleared += (_, verdict) => renderer.Message(verdict.Describe());
         ruleSink.Message += renderer.Message;

@@ -1,0 +1,75 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using LeakWatch.EndToEnd.Tests.Harness;
+
+namespace LeakWatch.EndToEnd.Tests.Rules;
+
+/// <summary>Webhooks called by a real agent: a receiver on loopback inside the test.</summary>
+public class WebhookEndToEndTests
+{
+    [Fact]
+    public async Task A_thread_leak_is_posted_to_the_webhook_as_generic_json()
+    {
+        var port = Agent.FreePort();
+        using var receiver = new HttpListener();
+        receiver.Prefixes.Add($"http://127.0.0.1:{port}/hook/");
+        receiver.Start();
+        var received = ReceiveOneAsync(receiver);
+
+        using var app = await TestApp.StartAsync("thread-leak");
+        using var agent = Agent.Attach(app.Pid, "--webhook", $"http://127.0.0.1:{port}/hook/");
+
+        var finished = await Task.WhenAny(received, Task.Delay(TimeSpan.FromSeconds(120)));
+        Assert.True(finished == received, "no webhook call within 120 s");
+        var (contentType, body) = await received;
+
+        Assert.StartsWith("application/json", contentType, StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(body);
+        var root = json.RootElement;
+        Assert.Equal("leak_suspected", root.GetProperty("event").GetString());
+        Assert.Equal("thread-leak", root.GetProperty("rule").GetString());
+        Assert.Equal("process_num_threads", root.GetProperty("signal").GetString());
+        Assert.Equal(app.Pid, root.GetProperty("pid").GetInt32());
+        Assert.Equal(20, root.GetProperty("windowSeconds").GetDouble());
+        Assert.InRange(root.GetProperty("slopePerSecond").GetDouble(), 1, 10);
+        Assert.Contains("thread-leak", root.GetProperty("message").GetString(), StringComparison.Ordinal);
+        await agent.Metrics.WaitForAsync("leakwatch_webhook_deliveries_total", s => s["format"] == "generic" && s.Value == 1);
+    }
+
+    [Fact]
+    public async Task A_dead_webhook_is_counted_and_never_delays_detection()
+    {
+        var deadPort = Agent.FreePort();
+        using var app = await TestApp.StartAsync("thread-leak");
+        using var agent = Agent.Attach(app.Pid, "--webhook", $"slack=http://127.0.0.1:{deadPort}/nobody-home");
+        var pid = app.Pid.ToString(CultureInfo.InvariantCulture);
+
+        await agent.Metrics.WaitForAsync("leakwatch_leak_suspected", s => s["rule"] == "thread-leak" && s["pid"] == pid && s.Value == 1, TimeSpan.FromSeconds(90));
+
+        // Four attempts with 1, 2 and 4 s of backoff, then it is counted as failed; the agent keeps serving throughout.
+        await agent.Metrics.WaitForAsync("leakwatch_webhook_failures_total", s => s["format"] == "slack" && s.Value == 1, TimeSpan.FromSeconds(90));
+        Assert.Contains(agent.Process.StandardOutput, l => l.Contains("slack webhook failed", StringComparison.Ordinal));
+        Assert.False(agent.Process.HasExited);
+    }
+
+    private static async Task<(string ContentType, string Body)> ReceiveOneAsync(HttpListener receiver)
+    {
+        while (true)
+        {
+            var context = await receiver.GetContextAsync();
+            if (context.Request.HttpMethod != "POST")
+            {
+                context.Response.StatusCode = 405;
+                context.Response.Close();
+                continue;
+            }
+
+            using var reader = new StreamReader(context.Request.InputStream);
+            var body = await reader.ReadToEndAsync();
+            context.Response.StatusCode = 200;
+            context.Response.Close();
+            return (context.Request.ContentType ?? "", body);
+        }
+    }
+}
