@@ -8,5 +8,5 @@ public sealed class LeakIncident(LeakTrigger trigger)
 {
     public LeakTrigger Trigger { get; } = trigger;
 
-    public SnapshotSummary? Snapshot { get; set; }
+    public SnapshotHighlights? Snapshot { get; set; }
 }
