@@ -37,7 +37,13 @@ public sealed class LeakActionRunner : IAsyncDisposable
     public event Action<string>? Message;
 
     /// <summary>Adds an action; actions run in the order added. Call before the first trigger.</summary>
-    public void Add(ILeakAction action) => _actions.Add(action);
+    public void Add(ILeakAction action)
+    {
+        lock (_actions)
+        {
+            _actions.Add(action);
+        }
+    }
 
     public bool TryEnqueue(LeakTrigger trigger)
     {
@@ -46,7 +52,12 @@ public sealed class LeakActionRunner : IAsyncDisposable
             return true;
         }
 
-        _loop ??= Task.Run(RunLoopAsync);
+        lock (_actions)
+        {
+            // Triggers arrive from the sources' threads; exactly one loop may read the queue.
+            _loop ??= Task.Run(RunLoopAsync);
+        }
+
         if (_queue.Writer.TryWrite(trigger))
         {
             return true;
@@ -98,15 +109,21 @@ public sealed class LeakActionRunner : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
-        if (_loop is not null)
+        Task? loop;
+        lock (_actions)
         {
-            await Task.WhenAny(_loop, Task.Delay(ShutdownGrace)).ConfigureAwait(false);
+            loop = _loop;
+        }
+
+        if (loop is not null)
+        {
+            await Task.WhenAny(loop, Task.Delay(ShutdownGrace)).ConfigureAwait(false);
         }
 
         await _stop.CancelAsync().ConfigureAwait(false);
-        if (_loop is not null)
+        if (loop is not null)
         {
-            await _loop.ConfigureAwait(false);
+            await loop.ConfigureAwait(false);
         }
 
         _stop.Dispose();
