@@ -15,18 +15,21 @@ public class DefaultRuleTests(ITestOutputHelper output)
     private static readonly TimeSpan DetectionTimeout = TimeSpan.FromSeconds(90);
 
     [Theory]
-    [InlineData("thread-leak", "thread-leak", "process_num_threads")]
-    [InlineData("timer-leak", "timer-leak", "dotnet_timer_count")]
-    public async Task Default_rules_detect_a_leak_and_say_so_on_metrics_and_the_terminal(string scenario, string rule, string signal)
+    [InlineData("thread-leak", "thread-leak", "process_num_threads", TestApp.Net10)]
+    [InlineData("timer-leak", "timer-leak", "dotnet_timer_count", TestApp.Net10)]
+    [InlineData("fd-leak", "fd-leak", "process_open_fds", TestApp.Net10)]
+    // .NET 8 has no System.Runtime meter: the timer count comes from EventCounters under the same name.
+    [InlineData("timer-leak", "timer-leak", "dotnet_timer_count", TestApp.Net8)]
+    public async Task Default_rules_detect_a_leak_and_say_so_on_metrics_and_the_terminal(string scenario, string rule, string signal, string runtime)
     {
-        using var app = await TestApp.StartAsync(scenario);
+        using var app = await TestApp.StartAsync(scenario, runtime);
         var leakStarted = Stopwatch.StartNew();
         using var agent = Agent.Attach(app.Pid, "-o", "lines");
         var pid = app.Pid.ToString(CultureInfo.InvariantCulture);
 
         var suspected = await agent.Metrics.WaitForAsync(
             "leakwatch_leak_suspected", s => s["rule"] == rule && s["pid"] == pid && s.Value == 1, DetectionTimeout);
-        output.WriteLine($"{rule}: leakwatch_leak_suspected=1 after {leakStarted.Elapsed.TotalSeconds:0.0} s (bound: 30 s)");
+        output.WriteLine($"{rule} ({runtime}): leakwatch_leak_suspected=1 after {leakStarted.Elapsed.TotalSeconds:0.0} s (bound: 30 s)");
 
         Assert.Equal(signal, suspected["signal"]);
         Assert.Equal("LeakWatch.TestApp", suspected["process_name"]);
