@@ -58,7 +58,17 @@ public sealed class RuleEvaluationSink : ISampleSink
                     OnFired(new LeakTrigger(target, verdict));
                     break;
                 case VerdictKind.Cleared:
-                    _metrics.Cleared(target, verdict.Rule, verdict.SeriesText);
+                    bool stillWatched;
+                    lock (_gate)
+                    {
+                        stillWatched = _watched.Contains((target.Pid, verdict.Rule, verdict.SeriesText));
+                    }
+
+                    if (stillWatched)
+                    {
+                        _metrics.Cleared(target, verdict.Rule, verdict.SeriesText);
+                    }
+
                     Cleared?.Invoke(target, verdict);
                     break;
             }
@@ -109,9 +119,20 @@ public sealed class RuleEvaluationSink : ISampleSink
             }
 
             var text = signal.Aggregate == SeriesAggregation.Sum || sample.Labels.Count == 0 ? signal.Series : signal.Series + sample.Labels;
+            var isFallback = ReferenceEquals(signal, rule.Fallback);
+            if (isFallback && _watched.Contains((target.Pid, rule.Name, rule.Series)))
+            {
+                continue;
+            }
+
             if (_watched.Add((target.Pid, rule.Name, text)))
             {
                 _metrics.Watch(target, rule.Name, text);
+                if (!isFallback && rule.Fallback is { } fallback && _watched.Remove((target.Pid, rule.Name, fallback.Series)))
+                {
+                    // The real signal arrived: the fallback's series would otherwise sit at 0 forever.
+                    _metrics.Forget(target, rule.Name, fallback.Series);
+                }
             }
         }
     }

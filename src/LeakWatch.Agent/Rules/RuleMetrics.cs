@@ -43,6 +43,14 @@ public sealed class RuleMetrics
 
     public void Cleared(TargetProcess target, string rule, string signal) => _suspected.WithLabels(Labels(target, rule, signal)).Set(0);
 
+    /// <summary>Drops a rule's series for a signal it no longer reads (a fallback once the main series exists).</summary>
+    public void Forget(TargetProcess target, string rule, string signal)
+    {
+        var labels = Labels(target, rule, signal);
+        _triggers.RemoveLabelled(labels);
+        _suspected.RemoveLabelled(labels);
+    }
+
     public void Throttled(string rule) => _throttled.WithLabels(rule).Inc();
 
     private string[] Labels(TargetProcess target, string rule, string signal) =>
