@@ -7,6 +7,7 @@ using LeakWatch.Agent.Rules;
 using LeakWatch.Cli.Rendering;
 using LeakWatch.Core;
 using LeakWatch.Core.Options;
+using LeakWatch.Core.Rules;
 
 namespace LeakWatch.Cli.Commands;
 
@@ -193,7 +194,8 @@ internal sealed class WatchOptions
     public async Task<int> RunAsync(AttachOptions options, ParseResult parseResult, CancellationToken cancellation)
     {
         var target = options.Target;
-        var rules = RuleConfigurationLoader.Load(BindRules(parseResult), Environment.GetEnvironmentVariable);
+        var rules = RuleIntervalFit.Fit(
+            RuleConfigurationLoader.Load(BindRules(parseResult), Environment.GetEnvironmentVariable), options.Counters.Interval, out var ruleNotes);
         var output = parseResult.InvocationConfiguration.Output;
         var renderer = RendererFactory.Create(parseResult.GetValue(Output), output);
         await using var session = new AttachSession(options, TimeProvider.System);
@@ -224,6 +226,10 @@ internal sealed class WatchOptions
         renderer.Message(active.Count == 0
             ? "No leak rules."
             : $"Leak rules: {string.Join(", ", active)}" + (rules.Webhooks.Count > 0 ? $"; {rules.Webhooks.Count} webhook(s)." : "."));
+        foreach (var note in ruleNotes)
+        {
+            renderer.Message(note);
+        }
 
         if (options.Snapshots.Baseline)
         {

@@ -1,0 +1,30 @@
+using LeakWatch.Core.Rules;
+
+namespace LeakWatch.Core.Tests.Rules;
+
+public class RuleIntervalFitTests
+{
+    [Theory]
+    [InlineData(1, 20)]
+    [InlineData(2, 20)]
+    [InlineData(5, 45)]
+    [InlineData(10, 90)]
+    public void Growth_windows_widen_to_hold_two_samples_per_slice(double intervalSeconds, double windowSeconds)
+    {
+        var fitted = RuleIntervalFit.Fit(new RuleSetOptions(), TimeSpan.FromSeconds(intervalSeconds), out var notes);
+
+        Assert.All(fitted.Rules, r => Assert.Equal(TimeSpan.FromSeconds(windowSeconds), r.Window));
+        Assert.Equal(windowSeconds > 20 ? RuleDefaults.BuiltIn.Count : 0, notes.Count);
+    }
+
+    [Fact]
+    public void A_widened_window_fills_and_fires_at_a_slow_interval()
+    {
+        var fitted = RuleIntervalFit.Fit(new RuleSetOptions(), TimeSpan.FromSeconds(5), out _);
+        var rule = fitted.Rules.Single(r => r.Name == RuleDefaults.ThreadLeak);
+
+        var fired = SeriesScript.FirstFired(SeriesScript.Run(rule, SeriesScript.Generate(180, t => 20 + (2 * t), interval: 5)));
+
+        Assert.NotNull(fired);
+    }
+}
