@@ -143,6 +143,36 @@ internal sealed class WatchOptions
                 }
             }
         });
+        Thresholds.Validators.Add(result =>
+        {
+            foreach (var token in result.Tokens)
+            {
+                if (!RuleShortcuts.TryParseThreshold(token.Value, out _, out var error))
+                {
+                    result.AddError($"--threshold {error}");
+                }
+            }
+        });
+        Growth.Validators.Add(result =>
+        {
+            foreach (var token in result.Tokens)
+            {
+                if (!RuleShortcuts.TryParseGrowth(token.Value, out _, out var error))
+                {
+                    result.AddError($"--growth {error}");
+                }
+            }
+        });
+        Webhooks.Validators.Add(result =>
+        {
+            foreach (var token in result.Tokens)
+            {
+                if (!WebhookParser.TryParse(token.Value, out _, out var error))
+                {
+                    result.AddError($"--webhook {error}");
+                }
+            }
+        });
         Urls.Validators.Add(result =>
         {
             if (result.Implicit)
