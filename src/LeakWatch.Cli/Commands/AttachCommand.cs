@@ -235,7 +235,10 @@ internal sealed class WatchOptions
         await using var webhooks = rules.Webhooks.Count > 0 ? new WebhookAction(rules.Webhooks, new WebhookDeliveryOptions(), session.Exporter.Registry) : null;
         await using var actions = new LeakActionRunner(session.Health, LeakActionDefaults.ActionTimeout);
         actions.Message += renderer.Message;
-        // The snapshot action goes here, before the webhook, so webhooks carry its top growing groups.
+        // The snapshot first, so webhooks carry its top growing groups.
+        var snapshotAction = new SnapshotLeakAction(session.Snapshots);
+        snapshotAction.Message += renderer.Message;
+        actions.Add(snapshotAction);
         if (webhooks is not null)
         {
             webhooks.Message += renderer.Message;

@@ -38,6 +38,40 @@ public class WebhookEndToEndTests
     }
 
     [Fact]
+    public async Task The_snapshot_runs_first_and_the_webhook_names_the_leaking_code()
+    {
+        var port = Agent.FreePort();
+        using var receiver = new HttpListener();
+        receiver.Prefixes.Add($"http://127.0.0.1:{port}/hook/");
+        receiver.Start();
+        var received = ReceiveOneAsync(receiver);
+        // The snapshot recorder skips a trigger within 30 s of the previous snapshot (here the baseline), so the window
+        // is widened to 30 s to make the trigger come later than that.
+        var rules = Path.Combine(Path.GetTempPath(), $"leakwatch-e2e-rules-{Guid.NewGuid():N}.yaml");
+        await File.WriteAllTextAsync(rules, "rules:\n  - name: thread-leak\n    window: 30s\n");
+        try
+        {
+            using var app = await TestApp.StartAsync("thread-leak");
+            using var agent = Agent.Attach(app.Pid, "--rules", rules, "--snapshot-baseline", "--max-pause", "30s", "--webhook", $"http://127.0.0.1:{port}/hook/");
+
+            var finished = await Task.WhenAny(received, Task.Delay(TimeSpan.FromSeconds(150)));
+            Assert.True(finished == received, "no webhook call within 150 s");
+            using var json = JsonDocument.Parse((await received).Body);
+
+            var snapshot = json.RootElement.GetProperty("snapshot");
+            Assert.Equal(JsonValueKind.Object, snapshot.ValueKind);
+            var top = snapshot.GetProperty("topGrowing").EnumerateArray().First();
+            Assert.Equal("Orders.AckWaiter.WaitForAck", top.GetProperty("name").GetString());
+            Assert.True(top.GetProperty("delta").GetInt32() >= 20);
+            await agent.Metrics.WaitForAsync("leakwatch_snapshots_total", s => s["reason"] == "thread-leak" && s.Value == 1);
+        }
+        finally
+        {
+            File.Delete(rules);
+        }
+    }
+
+    [Fact]
     public async Task A_dead_webhook_is_counted_and_never_delays_detection()
     {
         var deadPort = Agent.FreePort();
