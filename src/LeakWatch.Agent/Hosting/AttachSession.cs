@@ -1,5 +1,6 @@
 using System.Net;
 using LeakWatch.Agent.Counters;
+using LeakWatch.Agent.Counters.AsyncOperations;
 using LeakWatch.Agent.Export;
 using LeakWatch.Agent.Snapshots;
 using LeakWatch.Agent.Targets;
@@ -49,6 +50,9 @@ public sealed class AttachSession : IAsyncDisposable
 
     public TargetProcess Target => _options.Target;
 
+    /// <summary>The async-operations signal while it runs (null when off): a heap snapshot can recalibrate its tracker.</summary>
+    public AsyncOperationsSource? AsyncOperations { get; private set; }
+
     /// <summary>Lines for the person watching: warnings from the target's metrics source, restarts.</summary>
     public event Action<string>? Message;
 
@@ -69,9 +73,13 @@ public sealed class AttachSession : IAsyncDisposable
         var client = new DiagnosticsClient(Target.Pid);
         var watcher = new TargetWatcher(Target, client, _options.Counters, Health, _time);
         watcher.Warning += line => Message?.Invoke(line);
+        var fanout = new SampleFanout(_sinks);
+        using var stopAsyncOperations = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
+        var asyncOperations = RunAsyncOperationsAsync(client, fanout, stopAsyncOperations.Token);
         try
         {
-            await watcher.RunAsync(new SampleFanout(_sinks), stop.Token).ConfigureAwait(false);
+            await watcher.RunAsync(fanout, stop.Token).ConfigureAwait(false);
+            await StopAsync(stopAsyncOperations, asyncOperations).ConfigureAwait(false);
             Exporter.RemoveTarget(Target.Pid);
             return AttachOutcome.TargetExited;
         }
@@ -79,6 +87,29 @@ public sealed class AttachSession : IAsyncDisposable
         {
             return cancellation.IsCancellationRequested ? AttachOutcome.Stopped : AttachOutcome.DurationElapsed;
         }
+        finally
+        {
+            await StopAsync(stopAsyncOperations, asyncOperations).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task StopAsync(CancellationTokenSource stopSource, Task source)
+    {
+        await stopSource.CancelAsync().ConfigureAwait(false);
+        await source.ConfigureAwait(false);
+    }
+
+    /// <summary>The async-operations signal runs beside the counters; its failures never end the attach.</summary>
+    private Task RunAsyncOperationsAsync(DiagnosticsClient client, ISampleSink sink, CancellationToken cancellation)
+    {
+        if (!_options.AsyncOperations.Enabled)
+        {
+            return Task.CompletedTask;
+        }
+
+        AsyncOperations = new AsyncOperationsSource(Target, client, _options.AsyncOperations with { Interval = _options.Counters.Interval }, Health, _time);
+        AsyncOperations.Warning += line => Message?.Invoke(line);
+        return AsyncOperations.RunAsync(sink, cancellation);
     }
 
     /// <summary>POST /snapshot: a snapshot on demand (reason "manual"), answered with its summary lines.</summary>

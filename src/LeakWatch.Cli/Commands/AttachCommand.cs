@@ -1,5 +1,6 @@
 using System.CommandLine;
 using LeakWatch.Agent.Counters;
+using LeakWatch.Agent.Counters.AsyncOperations;
 using LeakWatch.Agent.Hosting;
 using LeakWatch.Agent.Snapshots;
 using LeakWatch.Cli.Rendering;
@@ -84,8 +85,55 @@ internal sealed class WatchOptions
         DefaultValueFactory = _ => SnapshotRoute.Attach,
     };
 
+    public Option<string> AsyncOps { get; } = new("--async-ops")
+    {
+        Description = "Count pending async operations per method, live (leakwatch_async_operations_pending; .NET 9+ targets).",
+        HelpName = "on|off",
+        DefaultValueFactory = _ => AsyncOperationsDefaults.Enabled ? "on" : "off",
+    };
+
+    public Option<int> AsyncOpsTop { get; } = new("--async-ops-top")
+    {
+        Description = "How many methods with the most pending async operations are shown by name; the rest are summed as method=\"other\".",
+        HelpName = "count",
+        DefaultValueFactory = _ => Core.Async.AsyncTrackingDefaults.TopMethods,
+    };
+
+    /// <summary>Hidden: the target-side EventPipe buffer of the async signal (tests force lost events with a tiny one).</summary>
+    public Option<int> AsyncOpsBufferMB { get; } = new("--async-ops-buffer-mb")
+    {
+        Hidden = true,
+        DefaultValueFactory = _ => AsyncOperationsDefaults.BufferSizeMB,
+    };
+
+    /// <summary>Hidden: also track garbage-collected leaked operations (keyword 0x100; makes async boxes finalizable).</summary>
+    public Option<bool> AsyncOpsTrackCollected { get; } = new("--async-ops-track-collected")
+    {
+        Hidden = true,
+        DefaultValueFactory = _ => AsyncOperationsDefaults.TrackCollected,
+    };
+
     public void AddTo(Command command)
     {
+        command.Options.Add(AsyncOps);
+        command.Options.Add(AsyncOpsTop);
+        command.Options.Add(AsyncOpsBufferMB);
+        command.Options.Add(AsyncOpsTrackCollected);
+        AsyncOps.AcceptOnlyFromAmong("on", "off");
+        AsyncOpsTop.Validators.Add(result =>
+        {
+            if (new Core.Async.AsyncTrackingOptions { TopMethods = result.GetValueOrDefault<int>() }.Validate() is { } error)
+            {
+                result.AddError("--async-ops-top: " + error);
+            }
+        });
+        AsyncOpsBufferMB.Validators.Add(result =>
+        {
+            if (new AsyncOperationsOptions { BufferSizeMB = result.GetValueOrDefault<int>() }.Validate() is { } error)
+            {
+                result.AddError("--async-ops-buffer-mb: " + error);
+            }
+        });
         command.Options.Add(Urls);
         command.Options.Add(Interval);
         command.Options.Add(Duration);
@@ -139,6 +187,13 @@ internal sealed class WatchOptions
             Directory = parseResult.GetValue(SnapshotDir),
             Baseline = parseResult.GetValue(SnapshotBaseline),
             Snapshot = new SnapshotOptions { MaxPause = parseResult.GetValue(MaxPause), Route = parseResult.GetValue(SnapshotVia) },
+        },
+        AsyncOperations = new AsyncOperationsOptions
+        {
+            Enabled = parseResult.GetValue(AsyncOps) == "on",
+            Tracking = new Core.Async.AsyncTrackingOptions { TopMethods = parseResult.GetValue(AsyncOpsTop) },
+            BufferSizeMB = parseResult.GetValue(AsyncOpsBufferMB),
+            TrackCollected = parseResult.GetValue(AsyncOpsTrackCollected),
         },
     };
 
