@@ -1,0 +1,57 @@
+using LeakWatch.EndToEnd.Tests.Harness;
+
+namespace LeakWatch.EndToEnd.Tests.AsyncOperations;
+
+/// <summary>The async signal says when its counts cannot be trusted: lost events, runtimes that cannot provide it, opting out.</summary>
+public class AsyncSignalHonestyTests
+{
+    [Fact]
+    public async Task Lost_events_are_reported_and_the_signal_backs_off_instead_of_showing_wrong_counts()
+    {
+        // A 1 MB buffer (hidden option) cannot hold 100 000 operations/s: the target drops events.
+        using var app = await TestApp.StartAsync("async-load", TestApp.Net10, "--rate", "100000");
+        using var agent = Agent.Attach(app.Pid, "--output", "lines", "--async-ops-buffer-mb", "1");
+
+        await Eventually.TrueAsync(
+            () => Task.FromResult(agent.Process.StandardOutput.Any(l => l.Contains("async events", StringComparison.Ordinal) && l.Contains("restarted", StringComparison.Ordinal))),
+            TimeSpan.FromSeconds(60),
+            () => "no lost-events line: " + agent.Process.Transcript);
+        var errors = await agent.Metrics.WaitForAsync("leakwatch_agent_errors_total", s => s["kind"] == "async_events_lost");
+        Assert.True(errors.Value >= 1);
+
+        await Eventually.TrueAsync(
+            () => Task.FromResult(agent.Process.StandardOutput.Any(l => l.StartsWith("Async operation counts stopped", StringComparison.Ordinal))),
+            TimeSpan.FromSeconds(90),
+            () => "no back-off line: " + agent.Process.Transcript);
+        await Eventually.TrueAsync(
+            async () => !(await agent.Metrics.ScrapeAsync()).Any(s => s.Name == "leakwatch_async_operations_pending"),
+            TimeSpan.FromSeconds(30),
+            () => "pending series still exported after the back-off");
+    }
+
+    [Fact]
+    public async Task On_a_dotnet_8_target_the_signal_is_absent_and_a_line_says_why()
+    {
+        using var app = await TestApp.StartAsync("task-leak", TestApp.Net8);
+        using var agent = Agent.Attach(app.Pid, "--output", "lines");
+
+        await agent.Metrics.WaitForAsync("process_num_threads");
+        await Eventually.TrueAsync(
+            () => Task.FromResult(agent.Process.StandardOutput.Any(l => l.StartsWith("Async operation counts are not available for .NET 8", StringComparison.Ordinal))),
+            TimeSpan.FromSeconds(30),
+            () => agent.Process.Transcript);
+        Assert.DoesNotContain(await agent.Metrics.ScrapeAsync(), s => s.Name.StartsWith("leakwatch_async_operations_", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Async_ops_off_exports_no_async_series()
+    {
+        using var app = await TestApp.StartAsync("task-leak");
+        using var agent = Agent.Attach(app.Pid, "--output", "lines", "--async-ops", "off");
+
+        await agent.Metrics.WaitForAsync("dotnet_thread_pool_thread_count");
+        await Task.Delay(TimeSpan.FromSeconds(2));
+
+        Assert.DoesNotContain(await agent.Metrics.ScrapeAsync(), s => s.Name.StartsWith("leakwatch_async_operations_", StringComparison.Ordinal));
+    }
+}
