@@ -13,6 +13,7 @@ public sealed class AsyncOperationTracker
     private readonly Dictionary<long, MethodState> _pendingByTask = new();
     private readonly Dictionary<string, MethodState> _methods = new(StringComparer.Ordinal);
     private readonly Dictionary<TrackingResetReason, long> _resets = new();
+    private readonly Dictionary<long, string> _keyHints = new();
     private DateTimeOffset _since;
     private long _generation;
     private long _untrackedEnds;
@@ -24,6 +25,9 @@ public sealed class AsyncOperationTracker
         _since = since;
     }
 
+    /// <summary>Precise keys learnt for operations whose begin has not arrived yet, kept at most (see <see cref="Reassign"/>).</summary>
+    public const int MaxKeyHints = 100_000;
+
     /// <summary>An operation began (its first suspension). A task id seen again replaces the earlier operation.</summary>
     /// <returns>False when the tracker had to reset because it reached <see cref="AsyncTrackingOptions.MaxTrackedOperations"/>.</returns>
     public bool Began(long taskId, string key, DateTimeOffset at)
@@ -34,6 +38,11 @@ public sealed class AsyncOperationTracker
             {
                 ResetLocked(TrackingResetReason.TrackingLimit, at);
                 return false;
+            }
+
+            if (_keyHints.Remove(taskId, out var hint))
+            {
+                key = hint;
             }
 
             var method = MethodLocked(key);
@@ -81,12 +90,26 @@ public sealed class AsyncOperationTracker
         }
     }
 
-    /// <summary>Moves a pending operation to another key, once something more precise is known about it.</summary>
+    /// <summary>
+    /// Moves an operation to a more precise key (a state machine's full type name, learnt from a stack). The knowledge
+    /// may come from another event stream before the begin itself: then it is kept until the begin arrives.
+    /// </summary>
     public void Reassign(long taskId, string key)
     {
         lock (_gate)
         {
-            if (_pendingByTask.TryGetValue(taskId, out var current) && current.Key != key)
+            if (!_pendingByTask.TryGetValue(taskId, out var current))
+            {
+                if (_keyHints.Count >= MaxKeyHints)
+                {
+                    _keyHints.Clear(); // begins that never came (their events were lost): stale
+                }
+
+                _keyHints[taskId] = key;
+                return;
+            }
+
+            if (current.Key != key)
             {
                 var target = MethodLocked(key);
                 current.Pending--;
@@ -146,6 +169,7 @@ public sealed class AsyncOperationTracker
     {
         _pendingByTask.Clear();
         _methods.Clear();
+        _keyHints.Clear();
         _since = at;
         _generation++;
         _lastReset = reason;

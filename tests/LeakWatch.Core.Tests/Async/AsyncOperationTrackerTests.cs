@@ -101,6 +101,19 @@ public class AsyncOperationTrackerTests
     }
 
     [Fact]
+    public void A_precise_key_learnt_before_the_begin_arrives_is_used_for_that_begin()
+    {
+        var tracker = NewTracker();
+        tracker.Reassign(7, "Billing.Invoices+<DupAsync>d__1"); // the stack-walked stream was faster
+
+        tracker.Began(7, "<DupAsync>d__1", Start);
+        tracker.Began(8, "<DupAsync>d__1", Start);
+
+        Assert.Equal(1, CountOf(tracker, "Billing.Invoices+<DupAsync>d__1")!.Pending);
+        Assert.Equal(1, CountOf(tracker, "<DupAsync>d__1")!.Pending);
+    }
+
+    [Fact]
     public void Calibrating_adds_operations_that_began_before_tracking()
     {
         var tracker = NewTracker();

@@ -53,18 +53,26 @@ public class PendingAsyncOperationsTests
     }
 
     [Fact]
-    public async Task Two_leaking_methods_with_the_same_name_in_different_types_both_appear_with_their_types()
+    public async Task Two_leaking_methods_with_the_same_name_in_different_types_are_told_apart()
     {
         using var app = await TestApp.StartAsync("async-leak-dup", TestApp.Net10, "--rate", "10");
         using var agent = Agent.Attach(app.Pid, "--output", "lines");
+        string[] methods = ["Billing.Invoices.DupAsync", "Shipping.Labels.DupAsync"];
 
-        // Both state machines are <DupAsync>d__1: the runtime's event names neither type. Metadata finds both, and the
-        // series names both rather than picking one (docs/async-operations.md, "Same-named methods").
-        var sample = await agent.Metrics.WaitForAsync(Pending, s => s["method"]!.Contains("DupAsync", StringComparison.Ordinal) && s.Value >= 20);
-        Assert.Equal("Billing.Invoices.DupAsync|Shipping.Labels.DupAsync", sample["method"]);
+        // Both state machines are <DupAsync>d__1, which the runtime's event does not qualify: the stacks of new
+        // operations tell them apart (docs/async-operations.md, "Same-named methods").
+        foreach (var method in methods)
+        {
+            await agent.Metrics.WaitForAsync(Pending, s => s["method"] == method && s.Value > 0);
+        }
 
-        var rate = (await MeasureRatesAsync(agent, [sample["method"]!], TimeSpan.FromSeconds(5)))[sample["method"]!];
-        Assert.InRange(rate, 16, 24); // 10/s each
+        var rates = await MeasureRatesAsync(agent, methods, TimeSpan.FromSeconds(6));
+        foreach (var method in methods)
+        {
+            Assert.InRange(rates[method], 8, 12); // 10/s each, within 20 %
+        }
+
+        Assert.Contains(agent.Process.StandardOutput, line => line.StartsWith("Telling apart same-named async methods", StringComparison.Ordinal));
     }
 
     private static async Task<Dictionary<string, double>> MeasureRatesAsync(Agent agent, IReadOnlyList<string> methods, TimeSpan window)

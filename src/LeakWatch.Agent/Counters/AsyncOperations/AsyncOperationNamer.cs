@@ -48,6 +48,13 @@ public sealed class AsyncOperationNamer
         }
     }
 
+    /// <summary>
+    /// Whether a bare state machine name belongs to several methods (same name, same ordinal, different types), so
+    /// only a stack can tell which one an operation is.
+    /// </summary>
+    public bool IsAmbiguous(string key) =>
+        !key.Contains('+', StringComparison.Ordinal) && Catalog.Find(key).Select(e => e.DisplayName).Distinct(StringComparer.Ordinal).Skip(1).Any();
+
     /// <summary>The name to show for an operation key.</summary>
     public string DisplayName(string key)
     {

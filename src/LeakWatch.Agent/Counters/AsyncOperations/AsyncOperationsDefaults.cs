@@ -16,6 +16,12 @@ public static class AsyncOperationsDefaults
 
     public static readonly TimeSpan BackOffWindow = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// Same-named async methods are told apart with a stack-walked session only while fewer operations than this begin
+    /// per second: each stack walk costs the target microseconds, so at this rate about 1 % of a core at most.
+    /// </summary>
+    public const int StackAttributionMaxBeginsPerSecond = 1000;
+
     /// <summary>The first runtime whose EventPipe sessions can be started without stack walks (IPC CollectTracing3).</summary>
     public const int MinimumRuntimeMajor = 9;
 }

@@ -35,6 +35,9 @@ public sealed class AsyncOperationsSource
     private readonly AsyncOperationsReporter _reporter;
     private readonly HashSet<(string Name, LabelSet Labels)> _published = [];
     private readonly Queue<DateTimeOffset> _lostEventResets = new();
+    private StackAttributionSession? _stackAttribution;
+    private bool _stackAttributionRefused;
+    private (long Generation, long Started, DateTimeOffset At)? _previousTick;
 
     public AsyncOperationsSource(TargetProcess target, DiagnosticsClient client, AsyncOperationsOptions options, AgentHealth health, TimeProvider time)
     {
@@ -101,6 +104,7 @@ public sealed class AsyncOperationsSource
         }
         finally
         {
+            await StopStackAttributionAsync().ConfigureAwait(false);
             EndPublishedSeries(sink);
         }
     }
@@ -194,10 +198,70 @@ public sealed class AsyncOperationsSource
             }
 
             Namer.RefreshIfNeeded();
-            Publish(sink);
+            var snapshot = _tracker.Snapshot();
+            await AttributeSameNamedMethodsAsync(snapshot).ConfigureAwait(false);
+            Publish(sink, snapshot);
         }
 
         return SessionOutcome.Restart;
+    }
+
+    /// <summary>
+    /// Runs the stack-walked side session while same-named state machines are pending and operations begin slowly
+    /// enough for stack walks to be cheap; stops it when the rate climbs.
+    /// </summary>
+    private async Task AttributeSameNamedMethodsAsync(AsyncTrackingSnapshot snapshot)
+    {
+        var started = snapshot.Methods.Sum(m => m.Started);
+        var now = _time.GetUtcNow();
+        double? beginsPerSecond = _previousTick is { } previous && previous.Generation == snapshot.Generation && now > previous.At
+            ? (started - previous.Started) / (now - previous.At).TotalSeconds
+            : null;
+        _previousTick = (snapshot.Generation, started, now);
+        if (beginsPerSecond is not { } rate || _stackAttributionRefused)
+        {
+            return;
+        }
+
+        var running = _stackAttribution?.IsRunning == true;
+        if (running && rate > AsyncOperationsDefaults.StackAttributionMaxBeginsPerSecond)
+        {
+            await StopStackAttributionAsync().ConfigureAwait(false);
+            Warning?.Invoke($"Same-named async methods are reported together again: {rate:0} operations/s begin, too many to walk their stacks cheaply.");
+            return;
+        }
+
+        if (running || rate > AsyncOperationsDefaults.StackAttributionMaxBeginsPerSecond)
+        {
+            return;
+        }
+
+        var ambiguous = snapshot.Methods.Where(m => m.Pending > 0 && Namer.IsAmbiguous(m.Key)).Select(m => Namer.DisplayName(m.Key)).ToList();
+        if (ambiguous.Count == 0)
+        {
+            return;
+        }
+
+        _stackAttribution = new StackAttributionSession(_client, _tracker, Namer.IsAmbiguous, _health);
+        if (!_stackAttribution.Start())
+        {
+            _stackAttributionRefused = true;
+            _stackAttribution = null;
+            Warning?.Invoke($"Same-named async methods ({string.Join(", ", ambiguous)}) are reported together: the target refused a stack-walked session to tell them apart.");
+            return;
+        }
+
+        Warning?.Invoke($"Telling apart same-named async methods ({string.Join(", ", ambiguous)}) from the stacks of new operations, " +
+                        $"while fewer than {AsyncOperationsDefaults.StackAttributionMaxBeginsPerSecond} operations/s begin; those that began earlier stay reported together.");
+    }
+
+    private async Task StopStackAttributionAsync()
+    {
+        if (_stackAttribution is not null)
+        {
+            await _stackAttribution.StopAsync().ConfigureAwait(false);
+            _stackAttribution = null;
+        }
     }
 
     private bool ShouldBackOff(DateTimeOffset now)
@@ -211,9 +275,9 @@ public sealed class AsyncOperationsSource
         return _lostEventResets.Count >= AsyncOperationsDefaults.ResetsBeforeBackOff;
     }
 
-    private void Publish(ISampleSink sink)
+    private void Publish(ISampleSink sink, AsyncTrackingSnapshot snapshot)
     {
-        var report = _reporter.Report(_tracker.Snapshot(), _time.GetUtcNow());
+        var report = _reporter.Report(snapshot, _time.GetUtcNow());
         foreach (var (name, labels) in report.EndedSeries)
         {
             _published.Remove((name, labels));
