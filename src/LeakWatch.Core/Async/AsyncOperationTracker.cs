@@ -79,14 +79,18 @@ public sealed class AsyncOperationTracker
     /// An operation of <paramref name="key"/> was garbage-collected before it ended (IncompleteAsyncMethod): it can never
     /// end, so it stops counting as pending. Which of the key's task ids it was is not known.
     /// </summary>
-    public void Abandoned(string key)
+    /// <returns>False when <paramref name="key"/> has nothing pending (try a less precise key).</returns>
+    public bool Abandoned(string key)
     {
         lock (_gate)
         {
             if (_methods.TryGetValue(key, out var method) && method.Pending - method.Abandoned > 0)
             {
                 method.Abandoned++;
+                return true;
             }
+
+            return false;
         }
     }
 

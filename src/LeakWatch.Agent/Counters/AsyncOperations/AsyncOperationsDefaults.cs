@@ -22,6 +22,9 @@ public static class AsyncOperationsDefaults
     /// </summary>
     public const int StackAttributionMaxBeginsPerSecond = 1000;
 
+    /// <summary>After a rate too high for stack walks, how long before trying again (so the session does not flap).</summary>
+    public static readonly TimeSpan StackAttributionPause = TimeSpan.FromMinutes(5);
+
     /// <summary>The first runtime whose EventPipe sessions can be started without stack walks (IPC CollectTracing3).</summary>
     public const int MinimumRuntimeMajor = 9;
 }

@@ -37,6 +37,7 @@ public sealed class AsyncOperationsSource
     private readonly Queue<DateTimeOffset> _lostEventResets = new();
     private StackAttributionSession? _stackAttribution;
     private bool _stackAttributionRefused;
+    private DateTimeOffset _stackAttributionResumeAfter = DateTimeOffset.MinValue;
     private (long Generation, long Started, DateTimeOffset At)? _previousTick;
 
     public AsyncOperationsSource(TargetProcess target, DiagnosticsClient client, AsyncOperationsOptions options, AgentHealth health, TimeProvider time)
@@ -227,11 +228,12 @@ public sealed class AsyncOperationsSource
         if (running && rate > AsyncOperationsDefaults.StackAttributionMaxBeginsPerSecond)
         {
             await StopStackAttributionAsync().ConfigureAwait(false);
+            _stackAttributionResumeAfter = now + AsyncOperationsDefaults.StackAttributionPause;
             Warning?.Invoke($"Same-named async methods are reported together again: {rate:0} operations/s begin, too many to walk their stacks cheaply.");
             return;
         }
 
-        if (running || rate > AsyncOperationsDefaults.StackAttributionMaxBeginsPerSecond)
+        if (running || rate > AsyncOperationsDefaults.StackAttributionMaxBeginsPerSecond || now < _stackAttributionResumeAfter)
         {
             return;
         }
@@ -322,7 +324,13 @@ public sealed class AsyncOperationsSource
                     _tracker.Ended(Convert.ToInt64(traceEvent.PayloadValue(0), System.Globalization.CultureInfo.InvariantCulture));
                     break;
                 case IncompleteAsyncMethodId:
-                    _tracker.Abandoned(TypeNameFromDescription((string)traceEvent.PayloadValue(0)));
+                    // The full name first: the operation may have been told apart from a same-named one by its stack.
+                    var fullName = FullTypeNameFromDescription((string)traceEvent.PayloadValue(0));
+                    if (!_tracker.Abandoned(fullName))
+                    {
+                        _tracker.Abandoned(BareTypeName(fullName));
+                    }
+
                     break;
             }
         }
@@ -333,11 +341,16 @@ public sealed class AsyncOperationsSource
     }
 
     /// <summary>IncompleteAsyncMethod's description starts with the state machine's full name: "Billing.Invoices+&lt;DupAsync&gt;d__1\n  field: value...".</summary>
-    internal static string TypeNameFromDescription(string description)
+    internal static string FullTypeNameFromDescription(string description)
     {
         var firstLine = description.Split('\n', 2)[0].Trim();
         var bracket = firstLine.IndexOf('[', StringComparison.Ordinal);
-        var fullName = bracket > 0 ? firstLine[..bracket] : firstLine;
+        return bracket > 0 ? firstLine[..bracket] : firstLine;
+    }
+
+    /// <summary>"Billing.Invoices+&lt;DupAsync&gt;d__1" → "&lt;DupAsync&gt;d__1", as TraceOperationBegin names it.</summary>
+    internal static string BareTypeName(string fullName)
+    {
         var plus = fullName.LastIndexOf('+');
         return plus >= 0 ? fullName[(plus + 1)..] : fullName;
     }
