@@ -3,6 +3,8 @@
 # 100 000 completing async operations/s, its CPU (utime+stime from /proc/PID/stat, in cores) measured with no agent,
 # with `leakwatch attach --async-ops off`, with `--async-ops on` (the default), and with the hidden
 # --async-ops-track-collected (keyword 0x100). Median of RUNS runs of DURATION seconds each, after WARMUP seconds.
+# A second table (PARTS="load stacks") measures the stack-walked side session that tells same-named methods apart:
+# async-leak-dup at STACK_RATE calls/s of each DupAsync (2 x STACK_RATE begins/s), --async-ops-stacks off vs on.
 #
 #   tests/Benchmarks/async-ops-benchmark.sh                # RUNS=3 DURATION=30 WARMUP=5 RATES="10000 100000"
 #   RUNS=1 DURATION=10 tests/Benchmarks/async-ops-benchmark.sh
@@ -15,6 +17,8 @@ SECONDS_PER_RUN=${DURATION:-30}
 WARMUP=${WARMUP:-5}
 RATES=${RATES:-"10000 100000"}
 MODES=${MODES:-"none off on collected"}
+PARTS=${PARTS:-"load stacks"}
+STACK_RATE=${STACK_RATE:-500}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 APP="$ROOT/tests/TestApps/LeakWatch.TestApp/bin/Release/net10.0/LeakWatch.TestApp"
 AGENT="$ROOT/src/LeakWatch.Cli/bin/Release/net10.0/leakwatch.dll"
@@ -42,9 +46,9 @@ median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] 
 
 # One run: prints "<target cores> <agent cores>" (agent 0 without an agent).
 measure() {
-  local rate=$1 mode=$2 port
+  local rate=$1 mode=$2 scenario=${3:-async-load} port
   port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  "$APP" async-load --rate "$rate" > "$WORK/app.out" 2>&1 &
+  "$APP" "$scenario" --rate "$rate" > "$WORK/app.out" 2>&1 &
   local app=$!
   STARTED+=("$app")
   for _ in $(seq 100); do grep -q '^READY' "$WORK/app.out" && break; sleep 0.1; done
@@ -54,6 +58,8 @@ measure() {
     local flags=(--async-ops on)
     [ "$mode" = off ] && flags=(--async-ops off)
     [ "$mode" = collected ] && flags=(--async-ops on --async-ops-track-collected true)
+    [ "$mode" = stacks-off ] && flags=(--async-ops on --async-ops-stacks off)
+    [ "$mode" = stacks-on ] && flags=(--async-ops on --async-ops-stacks on)
     dotnet "$AGENT" attach --pid "$app" --output lines --urls "http://127.0.0.1:$port" "${flags[@]}" > "$WORK/agent.out" 2>&1 &
     agent=$!
     STARTED+=("$agent")
@@ -81,6 +87,7 @@ measure() {
 }
 
 declare -A TARGET AGENTCPU
+if [[ " $PARTS " == *" load "* ]]; then
 for rate in $RATES; do
   for mode in $MODES; do
     : > "$WORK/runs"
@@ -101,3 +108,19 @@ for rate in $RATES; do
   printf "%s\n" "${AGENTCPU[$rate,on]:-n/a}"
 done
 echo "none: no agent. off: leakwatch attach --async-ops off. on: --async-ops on (default). collected: on + --async-ops-track-collected (keyword 0x100)."
+fi
+
+if [[ " $PARTS " == *" stacks "* ]]; then
+  for mode in stacks-off stacks-on; do
+    : > "$WORK/runs"
+    for _ in $(seq "$RUNS"); do
+      for _attempt in 1 2 3; do measure "$STACK_RATE" "$mode" async-leak-dup >> "$WORK/runs" && break; done
+    done
+    TARGET[stacks,$mode]=$(cut -d' ' -f1 "$WORK/runs" | median)
+    AGENTCPU[stacks,$mode]=$(cut -d' ' -f2 "$WORK/runs" | median)
+  done
+  echo
+  echo "Same-named methods: async-leak-dup --rate $STACK_RATE ($((2 * STACK_RATE)) begins/s), target CPU in cores (median of $RUNS x ${SECONDS_PER_RUN}s)"
+  printf "%-16s%-16s%s\n" "stacks off" "stacks on" "agent CPU (off / on)"
+  printf "%-16s%-16s%s\n" "${TARGET[stacks,stacks-off]}" "${TARGET[stacks,stacks-on]}" "${AGENTCPU[stacks,stacks-off]} / ${AGENTCPU[stacks,stacks-on]}"
+fi

@@ -113,9 +113,18 @@ internal sealed class WatchOptions
         DefaultValueFactory = _ => AsyncOperationsDefaults.TrackCollected,
     };
 
+    /// <summary>Hidden: tell same-named async methods apart by stack walks at low rates (on) or never walk stacks (off).</summary>
+    public Option<string> AsyncOpsStacks { get; } = new("--async-ops-stacks")
+    {
+        Hidden = true,
+        DefaultValueFactory = _ => AsyncOperationsDefaults.StackAttribution ? "on" : "off",
+    };
+
     public void AddTo(Command command)
     {
         command.Options.Add(AsyncOps);
+        command.Options.Add(AsyncOpsStacks);
+        AsyncOpsStacks.AcceptOnlyFromAmong("on", "off");
         command.Options.Add(AsyncOpsTop);
         command.Options.Add(AsyncOpsBufferMB);
         command.Options.Add(AsyncOpsTrackCollected);
@@ -194,6 +203,7 @@ internal sealed class WatchOptions
             Tracking = new Core.Async.AsyncTrackingOptions { TopMethods = parseResult.GetValue(AsyncOpsTop) },
             BufferSizeMB = parseResult.GetValue(AsyncOpsBufferMB),
             TrackCollected = parseResult.GetValue(AsyncOpsTrackCollected),
+            StackAttribution = parseResult.GetValue(AsyncOpsStacks) == "on",
         },
     };
 

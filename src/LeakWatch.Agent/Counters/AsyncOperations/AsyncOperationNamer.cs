@@ -16,6 +16,9 @@ public sealed class AsyncOperationNamer
 {
     public static readonly TimeSpan RescanInterval = TimeSpan.FromSeconds(10);
 
+    /// <summary>Candidates named in one label value; <c>&lt;ExecuteAsync&gt;d__3</c> can match dozens of hosted services.</summary>
+    public const int MaxCandidatesShown = 3;
+
     private readonly int _pid;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, string> _names = new(StringComparer.Ordinal);
@@ -87,6 +90,11 @@ public sealed class AsyncOperationNamer
         }
 
         var candidates = Catalog.Find(key).Select(e => e.DisplayName).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        return candidates.Count == 0 ? null : string.Join('|', candidates);
+        return candidates.Count switch
+        {
+            0 => null,
+            <= MaxCandidatesShown => string.Join('|', candidates),
+            _ => string.Join('|', candidates.Take(MaxCandidatesShown)) + $"|+{candidates.Count - MaxCandidatesShown} more",
+        };
     }
 }

@@ -22,6 +22,9 @@ public static class AsyncOperationsDefaults
     /// </summary>
     public const int StackAttributionMaxBeginsPerSecond = 1000;
 
+    /// <summary>On: its cost is bounded by <see cref="StackAttributionMaxBeginsPerSecond"/> (measured in docs/benchmarks.md).</summary>
+    public const bool StackAttribution = true;
+
     /// <summary>After a rate too high for stack walks, how long before trying again (so the session does not flap).</summary>
     public static readonly TimeSpan StackAttributionPause = TimeSpan.FromMinutes(5);
 

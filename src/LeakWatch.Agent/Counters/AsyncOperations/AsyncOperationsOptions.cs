@@ -26,6 +26,12 @@ public sealed record AsyncOperationsOptions
     /// </summary>
     public bool TrackCollected { get; init; } = AsyncOperationsDefaults.TrackCollected;
 
+    /// <summary>
+    /// Tell same-named methods apart with a stack-walked side session while operations begin slowly
+    /// (<see cref="AsyncOperationsDefaults.StackAttributionMaxBeginsPerSecond"/>). Off: they are reported together.
+    /// </summary>
+    public bool StackAttribution { get; init; } = AsyncOperationsDefaults.StackAttribution;
+
     /// <summary>A one-line reason the options are unusable, or null.</summary>
     public string? Validate() =>
         BufferSizeMB is < 1 or > 1024 ? $"the async event buffer must be 1 to 1024 MB, not {BufferSizeMB}." : Tracking.Validate();

@@ -219,7 +219,7 @@ public sealed class AsyncOperationsSource
             ? (started - previous.Started) / (now - previous.At).TotalSeconds
             : null;
         _previousTick = (snapshot.Generation, started, now);
-        if (beginsPerSecond is not { } rate || _stackAttributionRefused)
+        if (beginsPerSecond is not { } rate || _stackAttributionRefused || !_options.StackAttribution)
         {
             return;
         }
