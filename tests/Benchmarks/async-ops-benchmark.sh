@@ -18,8 +18,8 @@ WARMUP=${WARMUP:-5}
 RATES=${RATES:-"10000 100000"}
 MODES=${MODES:-"none off on collected"}
 PARTS=${PARTS:-"load stacks"}
-STACK_RATE=${STACK_RATE:-500}
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+STACK_RATE=${STACK_RATE:-400}
+ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 APP="$ROOT/tests/TestApps/LeakWatch.TestApp/bin/Release/net10.0/LeakWatch.TestApp"
 AGENT="$ROOT/src/LeakWatch.Cli/bin/Release/net10.0/leakwatch.dll"
 TICKS=$(getconf CLK_TCK)
@@ -82,8 +82,10 @@ measure() {
   fi
   local ops; ops=$(grep -o 'ops_per_sec=[0-9]*' "$WORK/app.out" | tail -1 | cut -d= -f2)
   kill "$app" 2>/dev/null || true; wait "$app" 2>/dev/null || true
-  echo "  rate=$rate mode=$mode app_ops_per_sec=${ops:-?}" >&2
-  awk -v a=$((app1 - app0)) -v g=$((agent1 - agent0)) -v t="$TICKS" -v s="$SECONDS_PER_RUN" 'BEGIN { printf "%.3f %.3f\n", a / t / s, g / t / s }'
+  local cores
+  cores=$(awk -v a=$((app1 - app0)) -v g=$((agent1 - agent0)) -v t="$TICKS" -v s="$SECONDS_PER_RUN" 'BEGIN { printf "%.3f %.3f\n", a / t / s, g / t / s }')
+  echo "  $scenario rate=$rate mode=$mode app_ops_per_sec=${ops:-?} target/agent cores: $cores" >&2
+  echo "$cores"
 }
 
 declare -A TARGET AGENTCPU
