@@ -122,12 +122,7 @@ internal sealed class WatchOptions
 
     public void AddTo(Command command)
     {
-        command.Options.Add(AsyncOps);
-        command.Options.Add(AsyncOpsStacks);
         AsyncOpsStacks.AcceptOnlyFromAmong("on", "off");
-        command.Options.Add(AsyncOpsTop);
-        command.Options.Add(AsyncOpsBufferMB);
-        command.Options.Add(AsyncOpsTrackCollected);
         AsyncOps.AcceptOnlyFromAmong("on", "off");
         AsyncOpsTop.Validators.Add(result =>
         {
@@ -153,6 +148,11 @@ internal sealed class WatchOptions
         command.Options.Add(SnapshotBaseline);
         command.Options.Add(MaxPause);
         command.Options.Add(SnapshotVia);
+        command.Options.Add(AsyncOps);
+        command.Options.Add(AsyncOpsTop);
+        command.Options.Add(AsyncOpsBufferMB);
+        command.Options.Add(AsyncOpsTrackCollected);
+        command.Options.Add(AsyncOpsStacks);
         Labels.Validators.Add(result =>
         {
             foreach (var token in result.Tokens)
