@@ -17,6 +17,7 @@ public sealed class AttachSession : IAsyncDisposable
     private readonly AttachOptions _options;
     private readonly TimeProvider _time;
     private readonly List<ISampleSink> _sinks;
+    private Core.Stacks.StackSnapshot? _snapshotBeforeAsyncOperations;
 
     public AttachSession(AttachOptions options, TimeProvider time)
     {
@@ -25,6 +26,7 @@ public sealed class AttachSession : IAsyncDisposable
         Exporter = new PrometheusExporter(options.Labels, Health);
         _sinks = [Exporter, Store];
         Snapshots = new SnapshotRecorder(new SnapshotService(time), options.Snapshots, Exporter.Registry, options.Labels, time);
+        Snapshots.Taken += OnSnapshotTaken;
         if (options.Url is not null)
         {
             Server = new MetricsServer(options.Url);
@@ -107,9 +109,32 @@ public sealed class AttachSession : IAsyncDisposable
             return Task.CompletedTask;
         }
 
-        AsyncOperations = new AsyncOperationsSource(Target, client, _options.AsyncOperations with { Interval = _options.Counters.Interval }, Health, _time);
-        AsyncOperations.Warning += line => Message?.Invoke(line);
-        return AsyncOperations.RunAsync(sink, cancellation);
+        var source = new AsyncOperationsSource(Target, client, _options.AsyncOperations with { Interval = _options.Counters.Interval }, Health, _time);
+        source.Warning += line => Message?.Invoke(line);
+        if (Interlocked.Exchange(ref _snapshotBeforeAsyncOperations, null) is { } baseline)
+        {
+            source.Calibrate(baseline); // a baseline snapshot taken at attach: counts start from the absolute figures
+        }
+
+        AsyncOperations = source;
+        return source.RunAsync(sink, cancellation);
+    }
+
+    private void OnSnapshotTaken(TargetProcess target, Core.Stacks.StackSnapshot snapshot)
+    {
+        if (target.Pid != Target.Pid)
+        {
+            return;
+        }
+
+        if (AsyncOperations is { } source)
+        {
+            source.Calibrate(snapshot);
+        }
+        else
+        {
+            Volatile.Write(ref _snapshotBeforeAsyncOperations, snapshot);
+        }
     }
 
     /// <summary>POST /snapshot: a snapshot on demand (reason "manual"), answered with its summary lines.</summary>

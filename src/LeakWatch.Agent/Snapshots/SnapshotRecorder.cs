@@ -42,6 +42,9 @@ public sealed class SnapshotRecorder : IDisposable
 
     public SnapshotRecorderOptions Options => _options;
 
+    /// <summary>A snapshot was taken (any reason): the async-operations signal recalibrates from its pending tasks.</summary>
+    public event Action<TargetProcess, StackSnapshot>? Taken;
+
     /// <summary>The snapshot at attach time that the first triggered snapshot is compared with.</summary>
     public Task<SnapshotSummary> TakeBaselineAsync(TargetProcess target, CancellationToken cancellation) =>
         TakeAsync(target, BaselineReason, skipWhenRecent: false, cancellation);
@@ -80,6 +83,7 @@ public sealed class SnapshotRecorder : IDisposable
                 _previous[target.Pid] = snapshot;
             }
 
+            Taken?.Invoke(target, snapshot);
             var diff = SnapshotDiff.Compare(previous, snapshot);
             var files = _options.Directory is null ? [] : WriteFiles(snapshot, reason, previous, diff);
             _metrics?.Record(snapshot, reason, _options.MetricsTopGroups, _options.MetricsLabelLength);

@@ -30,6 +30,21 @@ public class AsyncSignalHonestyTests
     }
 
     [Fact]
+    public async Task A_baseline_snapshot_recalibrates_the_count_to_include_operations_from_before_attach()
+    {
+        using var app = await TestApp.StartAsync("task-leak", TestApp.Net10, "--rate", "40");
+        await Eventually.TrueAsync(() => Task.FromResult(app.Status("leaked_tasks") >= 200), TimeSpan.FromSeconds(60), () => app.Process.Transcript);
+        var leakedBeforeAttach = app.Status("leaked_tasks")!.Value;
+
+        using var agent = Agent.Attach(app.Pid, "--output", "lines", "--snapshot-baseline");
+
+        // Without the snapshot the count would start near zero; with it, it starts from everything already pending.
+        var pending = await agent.Metrics.WaitForAsync("leakwatch_async_operations_pending", s => s["method"] == "Payments.Gateway.AwaitSettlementAsync");
+        Assert.True(pending.Value >= leakedBeforeAttach, $"pending {pending.Value} after a baseline snapshot; {leakedBeforeAttach} chains leaked before attach");
+        Assert.Contains(agent.Process.StandardOutput, line => line.StartsWith("Async operation counts recalibrated from the snapshot", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task On_a_dotnet_8_target_the_signal_is_absent_and_a_line_says_why()
     {
         using var app = await TestApp.StartAsync("task-leak", TestApp.Net8);

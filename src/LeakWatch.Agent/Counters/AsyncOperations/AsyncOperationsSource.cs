@@ -60,6 +60,54 @@ public sealed class AsyncOperationsSource
     /// <summary>The tracker, for a heap snapshot to recalibrate (<see cref="AsyncOperationTracker.Calibrate"/>).</summary>
     public AsyncOperationTracker Tracker => _tracker;
 
+    /// <summary>
+    /// Recalibrates from a heap snapshot, which sees every pending async method, including those that began before
+    /// attach: each method's pending count becomes at least the number of pending chains it is part of. Methods are
+    /// matched by name; a name that could mean several operation keys is left alone, and so is a partial snapshot.
+    /// </summary>
+    public void Calibrate(Core.Stacks.StackSnapshot snapshot)
+    {
+        if (snapshot.Partial)
+        {
+            return;
+        }
+
+        Namer.RefreshIfNeeded();
+        var absolute = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var group in snapshot.Tasks.Groups)
+        {
+            foreach (var method in group.Chain.Skip(1).Select(Core.Stacks.StackText.WithoutState).Distinct(StringComparer.Ordinal))
+            {
+                absolute[method] = absolute.GetValueOrDefault(method) + group.Count;
+            }
+        }
+
+        var keysByName = _tracker.Snapshot().Methods
+            .GroupBy(m => Namer.DisplayName(m.Key), StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(m => m.Key).ToList(), StringComparer.Ordinal);
+        var calibrated = 0;
+        foreach (var (method, count) in absolute)
+        {
+            var keys = keysByName.GetValueOrDefault(method) ?? KeysFromCatalog(method);
+            if (keys.Count == 1)
+            {
+                _tracker.Calibrate(keys[0], count);
+                calibrated++;
+            }
+        }
+
+        if (calibrated > 0)
+        {
+            Warning?.Invoke($"Async operation counts recalibrated from the snapshot of {snapshot.TakenAt:HH:mm:ss}: {calibrated} methods now include operations that began before attach.");
+        }
+    }
+
+    private List<string> KeysFromCatalog(string displayName) =>
+        Namer.Catalog.FindByDisplayName(displayName)
+            .Select(e => Namer.IsAmbiguous(e.TypeName) ? e.FullName : e.TypeName)
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+
     /// <summary>Why the signal cannot work for this target, or null when it can.</summary>
     public static string? Unsupported(TargetProcess target) =>
         target.RuntimeVersion is { } version && version.Major < AsyncOperationsDefaults.MinimumRuntimeMajor

@@ -75,6 +75,15 @@ public sealed class StateMachineCatalog
         }
     }
 
+    /// <summary>Every state machine whose method reads <paramref name="displayName"/> (for example <c>Payments.Gateway.ChargeAsync</c>).</summary>
+    public IReadOnlyList<StateMachineEntry> FindByDisplayName(string displayName)
+    {
+        lock (_gate)
+        {
+            return _byTypeName.Values.SelectMany(list => list).Where(e => e.DisplayName == displayName).ToList();
+        }
+    }
+
     /// <summary>The state machines of one assembly file; empty when it is not a readable .NET assembly.</summary>
     public static IReadOnlyList<StateMachineEntry> Read(string path)
     {
