@@ -7,4 +7,12 @@ namespace LeakWatch.Agent;
 public interface ISampleSink
 {
     void OnSample(TargetProcess target, MetricSample sample);
+
+    /// <summary>
+    /// A series stopped existing (a method left the top N of the async signal, or its counts were reset): forget its
+    /// last value instead of showing it frozen. Sinks that keep no values can ignore it.
+    /// </summary>
+    void OnSeriesEnded(TargetProcess target, string name, LabelSet labels)
+    {
+    }
 }

@@ -13,4 +13,12 @@ public sealed class SampleFanout(IReadOnlyList<ISampleSink> sinks) : ISampleSink
             sink.OnSample(target, sample);
         }
     }
+
+    public void OnSeriesEnded(TargetProcess target, string name, LabelSet labels)
+    {
+        foreach (var sink in sinks)
+        {
+            sink.OnSeriesEnded(target, name, labels);
+        }
+    }
 }

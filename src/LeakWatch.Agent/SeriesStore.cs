@@ -15,6 +15,14 @@ public sealed class SeriesStore : ISampleSink
         series.Latest[(sample.Name, sample.Labels)] = sample;
     }
 
+    public void OnSeriesEnded(TargetProcess target, string name, LabelSet labels)
+    {
+        if (_targets.TryGetValue(target.Pid, out var series))
+        {
+            series.Latest.TryRemove((name, labels), out _);
+        }
+    }
+
     public void RemoveTarget(int pid) => _targets.TryRemove(pid, out _);
 
     /// <summary>A consistent copy to render, targets by pid, series by name then labels.</summary>

@@ -60,6 +60,17 @@ public sealed class PrometheusExporter : ISampleSink
         }
     }
 
+    public void OnSeriesEnded(TargetProcess target, string name, LabelSet labels)
+    {
+        lock (_gate)
+        {
+            if (_families.TryGetValue(name, out var family))
+            {
+                RemoveLabelled(family.Collector, LabelValues(family, target, labels));
+            }
+        }
+    }
+
     /// <summary>Drops every series of a process that is gone, so dashboards do not show it frozen.</summary>
     public void RemoveTarget(int pid)
     {

@@ -1,4 +1,5 @@
 using LeakWatch.Agent.Counters;
+using LeakWatch.Agent.Counters.AsyncOperations;
 using LeakWatch.Agent.Snapshots;
 using LeakWatch.Agent.Targets;
 
@@ -10,6 +11,9 @@ public sealed record AttachOptions
     public required TargetProcess Target { get; init; }
 
     public CounterSourceOptions Counters { get; init; } = new();
+
+    /// <summary>The live count of pending async operations per method (docs/async-operations.md).</summary>
+    public AsyncOperationsOptions AsyncOperations { get; init; } = new();
 
     /// <summary>Where /metrics is served; null to serve nothing.</summary>
     public Uri? Url { get; init; } = AttachDefaults.Url;

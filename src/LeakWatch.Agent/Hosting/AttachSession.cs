@@ -1,5 +1,6 @@
 using System.Net;
 using LeakWatch.Agent.Counters;
+using LeakWatch.Agent.Counters.AsyncOperations;
 using LeakWatch.Agent.Export;
 using LeakWatch.Agent.Snapshots;
 using LeakWatch.Agent.Targets;
@@ -16,6 +17,7 @@ public sealed class AttachSession : IAsyncDisposable
     private readonly AttachOptions _options;
     private readonly TimeProvider _time;
     private readonly List<ISampleSink> _sinks;
+    private Core.Stacks.StackSnapshot? _snapshotBeforeAsyncOperations;
 
     public AttachSession(AttachOptions options, TimeProvider time)
     {
@@ -24,6 +26,7 @@ public sealed class AttachSession : IAsyncDisposable
         Exporter = new PrometheusExporter(options.Labels, Health);
         _sinks = [Exporter, Store];
         Snapshots = new SnapshotRecorder(new SnapshotService(time), options.Snapshots, Exporter.Registry, options.Labels, time);
+        Snapshots.Taken += OnSnapshotTaken;
         if (options.Url is not null)
         {
             Server = new MetricsServer(options.Url);
@@ -49,6 +52,9 @@ public sealed class AttachSession : IAsyncDisposable
 
     public TargetProcess Target => _options.Target;
 
+    /// <summary>The async-operations signal while it runs (null when off): a heap snapshot can recalibrate its tracker.</summary>
+    public AsyncOperationsSource? AsyncOperations { get; private set; }
+
     /// <summary>Lines for the person watching: warnings from the target's metrics source, restarts.</summary>
     public event Action<string>? Message;
 
@@ -69,15 +75,65 @@ public sealed class AttachSession : IAsyncDisposable
         var client = new DiagnosticsClient(Target.Pid);
         var watcher = new TargetWatcher(Target, client, _options.Counters, Health, _time);
         watcher.Warning += line => Message?.Invoke(line);
+        var fanout = new SampleFanout(_sinks);
+        using var stopAsyncOperations = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
+        var asyncOperations = RunAsyncOperationsAsync(client, fanout, stopAsyncOperations.Token);
         try
         {
-            await watcher.RunAsync(new SampleFanout(_sinks), stop.Token).ConfigureAwait(false);
+            await watcher.RunAsync(fanout, stop.Token).ConfigureAwait(false);
+            await StopAsync(stopAsyncOperations, asyncOperations).ConfigureAwait(false);
             Exporter.RemoveTarget(Target.Pid);
             return AttachOutcome.TargetExited;
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             return cancellation.IsCancellationRequested ? AttachOutcome.Stopped : AttachOutcome.DurationElapsed;
+        }
+        finally
+        {
+            await StopAsync(stopAsyncOperations, asyncOperations).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task StopAsync(CancellationTokenSource stopSource, Task source)
+    {
+        await stopSource.CancelAsync().ConfigureAwait(false);
+        await source.ConfigureAwait(false);
+    }
+
+    /// <summary>The async-operations signal runs beside the counters; its failures never end the attach.</summary>
+    private Task RunAsyncOperationsAsync(DiagnosticsClient client, ISampleSink sink, CancellationToken cancellation)
+    {
+        if (!_options.AsyncOperations.Enabled)
+        {
+            return Task.CompletedTask;
+        }
+
+        var source = new AsyncOperationsSource(Target, client, _options.AsyncOperations with { Interval = _options.Counters.Interval }, Health, _time);
+        source.Warning += line => Message?.Invoke(line);
+        if (Interlocked.Exchange(ref _snapshotBeforeAsyncOperations, null) is { } baseline)
+        {
+            source.Calibrate(baseline); // a baseline snapshot taken at attach: counts start from the absolute figures
+        }
+
+        AsyncOperations = source;
+        return source.RunAsync(sink, cancellation);
+    }
+
+    private void OnSnapshotTaken(TargetProcess target, Core.Stacks.StackSnapshot snapshot)
+    {
+        if (target.Pid != Target.Pid)
+        {
+            return;
+        }
+
+        if (AsyncOperations is { } source)
+        {
+            source.Calibrate(snapshot);
+        }
+        else
+        {
+            Volatile.Write(ref _snapshotBeforeAsyncOperations, snapshot);
         }
     }
 

@@ -12,7 +12,7 @@ namespace LeakWatch.Agent.Snapshots;
 /// snapshot, compares it with the previous one of the same process (or the baseline), writes json, txt and folded
 /// files into <see cref="SnapshotRecorderOptions.Directory"/> with retention, updates the snapshot series on /metrics,
 /// and returns a summary whose lines lead with what grew ("+312 threads in Orders.AckWaiter.WaitForAck").
-/// One snapshot at a time; triggers closer than <see cref="SnapshotRecorderOptions.MinInterval"/> are skipped.
+/// One snapshot at a time; triggers closer than <see cref="SnapshotRecorderOptions.MinInterval"/> to the previous triggered one are skipped.
 /// </summary>
 public sealed class SnapshotRecorder : IDisposable
 {
@@ -41,6 +41,9 @@ public sealed class SnapshotRecorder : IDisposable
     }
 
     public SnapshotRecorderOptions Options => _options;
+
+    /// <summary>A snapshot was taken (any reason): the async-operations signal recalibrates from its pending tasks.</summary>
+    public event Action<TargetProcess, StackSnapshot>? Taken;
 
     /// <summary>The snapshot at attach time that the first triggered snapshot is compared with.</summary>
     public Task<SnapshotSummary> TakeBaselineAsync(TargetProcess target, CancellationToken cancellation) =>
@@ -72,7 +75,12 @@ public sealed class SnapshotRecorder : IDisposable
             }
 
             var snapshot = await _service.TakeAsync(target, _options.Snapshot, cancellation).ConfigureAwait(false);
-            _lastTaken = _time.GetUtcNow();
+            if (skipWhenRecent)
+            {
+                // Only triggered snapshots space each other out: a baseline or a manual snapshot must not
+                // cost the first leak its report.
+                _lastTaken = _time.GetUtcNow();
+            }
             _previous.TryGetValue(target.Pid, out var previous);
             if (!snapshot.Partial || previous is null)
             {
@@ -80,6 +88,7 @@ public sealed class SnapshotRecorder : IDisposable
                 _previous[target.Pid] = snapshot;
             }
 
+            Taken?.Invoke(target, snapshot);
             var diff = SnapshotDiff.Compare(previous, snapshot);
             var files = _options.Directory is null ? [] : WriteFiles(snapshot, reason, previous, diff);
             _metrics?.Record(snapshot, reason, _options.MetricsTopGroups, _options.MetricsLabelLength);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using LeakWatch.Agent.Actions;
 using LeakWatch.Agent.Counters;
+using LeakWatch.Agent.Counters.AsyncOperations;
 using LeakWatch.Agent.Hosting;
 using LeakWatch.Agent.Snapshots;
 using LeakWatch.Agent.Rules;
@@ -116,8 +117,59 @@ internal sealed class WatchOptions
         Description = "Do not run the built-in leak rules (thread, task, timer, thread-pool starvation, descriptor leaks).",
     };
 
+    public Option<string> AsyncOps { get; } = new("--async-ops")
+    {
+        Description = "Count pending async operations per method, live (leakwatch_async_operations_pending; .NET 9+ targets).",
+        HelpName = "on|off",
+        DefaultValueFactory = _ => AsyncOperationsDefaults.Enabled ? "on" : "off",
+    };
+
+    public Option<int> AsyncOpsTop { get; } = new("--async-ops-top")
+    {
+        Description = "How many methods with the most pending async operations are shown by name; the rest are summed as method=\"other\".",
+        HelpName = "count",
+        DefaultValueFactory = _ => Core.Async.AsyncTrackingDefaults.TopMethods,
+    };
+
+    /// <summary>Hidden: the target-side EventPipe buffer of the async signal (tests force lost events with a tiny one).</summary>
+    public Option<int> AsyncOpsBufferMB { get; } = new("--async-ops-buffer-mb")
+    {
+        Hidden = true,
+        DefaultValueFactory = _ => AsyncOperationsDefaults.BufferSizeMB,
+    };
+
+    /// <summary>Hidden: also track garbage-collected leaked operations (keyword 0x100; makes async boxes finalizable).</summary>
+    public Option<bool> AsyncOpsTrackCollected { get; } = new("--async-ops-track-collected")
+    {
+        Hidden = true,
+        DefaultValueFactory = _ => AsyncOperationsDefaults.TrackCollected,
+    };
+
+    /// <summary>Hidden: tell same-named async methods apart by stack walks at low rates (on) or never walk stacks (off).</summary>
+    public Option<string> AsyncOpsStacks { get; } = new("--async-ops-stacks")
+    {
+        Hidden = true,
+        DefaultValueFactory = _ => AsyncOperationsDefaults.StackAttribution ? "on" : "off",
+    };
+
     public void AddTo(Command command)
     {
+        AsyncOpsStacks.AcceptOnlyFromAmong("on", "off");
+        AsyncOps.AcceptOnlyFromAmong("on", "off");
+        AsyncOpsTop.Validators.Add(result =>
+        {
+            if (new Core.Async.AsyncTrackingOptions { TopMethods = result.GetValueOrDefault<int>() }.Validate() is { } error)
+            {
+                result.AddError("--async-ops-top: " + error);
+            }
+        });
+        AsyncOpsBufferMB.Validators.Add(result =>
+        {
+            if (new AsyncOperationsOptions { BufferSizeMB = result.GetValueOrDefault<int>() }.Validate() is { } error)
+            {
+                result.AddError("--async-ops-buffer-mb: " + error);
+            }
+        });
         command.Options.Add(Urls);
         command.Options.Add(Interval);
         command.Options.Add(Duration);
@@ -133,6 +185,11 @@ internal sealed class WatchOptions
         command.Options.Add(Growth);
         command.Options.Add(Webhooks);
         command.Options.Add(NoDefaultRules);
+        command.Options.Add(AsyncOps);
+        command.Options.Add(AsyncOpsTop);
+        command.Options.Add(AsyncOpsBufferMB);
+        command.Options.Add(AsyncOpsTrackCollected);
+        command.Options.Add(AsyncOpsStacks);
         Labels.Validators.Add(result =>
         {
             foreach (var token in result.Tokens)
@@ -206,6 +263,14 @@ internal sealed class WatchOptions
             Directory = parseResult.GetValue(SnapshotDir),
             Baseline = parseResult.GetValue(SnapshotBaseline),
             Snapshot = new SnapshotOptions { MaxPause = parseResult.GetValue(MaxPause), Route = parseResult.GetValue(SnapshotVia) },
+        },
+        AsyncOperations = new AsyncOperationsOptions
+        {
+            Enabled = parseResult.GetValue(AsyncOps) == "on",
+            Tracking = new Core.Async.AsyncTrackingOptions { TopMethods = parseResult.GetValue(AsyncOpsTop) },
+            BufferSizeMB = parseResult.GetValue(AsyncOpsBufferMB),
+            TrackCollected = parseResult.GetValue(AsyncOpsTrackCollected),
+            StackAttribution = parseResult.GetValue(AsyncOpsStacks) == "on",
         },
     };
 

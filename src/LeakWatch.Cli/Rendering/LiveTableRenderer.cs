@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using LeakWatch.Agent;
+using LeakWatch.Core.Async;
 using LeakWatch.Core.Samples;
 
 namespace LeakWatch.Cli.Rendering;
@@ -48,7 +49,7 @@ internal sealed class LiveTableRenderer(TextWriter output) : IRenderer
     {
         frame.Append(CultureInfo.InvariantCulture, $"\u001b[1m{target.Target.Name}\u001b[0m  pid {target.Target.Pid}\n");
         frame.Append(CultureInfo.InvariantCulture, $"  {"SERIES",-58} {"VALUE",14} {"PER SECOND",12}\n");
-        foreach (var sample in SeriesFormatting.Ordered(target.Samples))
+        foreach (var sample in SeriesFormatting.Ordered(target.Samples.Where(s => !IsAsyncMethodSeries(s))))
         {
             // Label values only: on a terminal the names are known and the values tell rows apart.
             var series = sample.Labels.Count == 0 ? sample.Name : $"{sample.Name}{{{string.Join(',', sample.Labels.Select(l => l.Value))}}}";
@@ -61,7 +62,51 @@ internal sealed class LiveTableRenderer(TextWriter output) : IRenderer
             frame.Append(CultureInfo.InvariantCulture, $"  {series,-58} {SeriesFormatting.Value(sample.Name, sample.Value),14} {rate,12}\n");
         }
 
+        AppendPendingAsync(frame, target);
         _ = now;
+    }
+
+    /// <summary>The async signal's series, shown in their own section rather than in the series list.</summary>
+    private static bool IsAsyncMethodSeries(MetricSample sample) =>
+        sample.Name.StartsWith("leakwatch_async_operations_", StringComparison.Ordinal);
+
+    /// <summary>
+    /// The async signal as its own section: method names are long, and what a person looks for is which methods'
+    /// pending counts climb. Sorted by pending, "other" last; PER SECOND is the pending count's change.
+    /// </summary>
+    private void AppendPendingAsync(StringBuilder frame, TargetView target)
+    {
+        var pending = target.Samples.Where(s => s.Name == AsyncOperationMetrics.Pending).ToList();
+        if (pending.Count == 0)
+        {
+            return;
+        }
+
+        var since = target.Samples.FirstOrDefault(s => s.Name == AsyncOperationMetrics.TrackingStart) is { } start
+            ? DateTimeOffset.FromUnixTimeMilliseconds((long)(start.Value * 1000)).ToLocalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture)
+            : "attach";
+        var resets = target.Samples.Where(s => s.Name == AsyncOperationMetrics.Resets && s.Value > 0)
+            .Select(s => $"{s.Labels[AsyncOperationMetrics.ReasonLabel]} {s.Value.ToString("0", CultureInfo.InvariantCulture)}")
+            .ToList();
+        if (resets.Count > 0)
+        {
+            since += $"; reset: {string.Join(", ", resets)}";
+        }
+
+        frame.Append(CultureInfo.InvariantCulture, $"  {"PENDING ASYNC OPERATIONS (since " + since + ")",-58} {"PENDING",14} {"PER SECOND",12}\n");
+        foreach (var sample in pending
+                     .OrderBy(s => s.Labels[AsyncOperationMetrics.MethodLabel] == AsyncOperationMetrics.OtherMethods)
+                     .ThenByDescending(s => s.Value)
+                     .ThenBy(s => s.Labels[AsyncOperationMetrics.MethodLabel], StringComparer.Ordinal))
+        {
+            var method = sample.Labels[AsyncOperationMetrics.MethodLabel] ?? "";
+            if (method.Length > 58)
+            {
+                method = string.Concat("…", method.AsSpan(method.Length - 57)); // the end names the method
+            }
+
+            frame.Append(CultureInfo.InvariantCulture, $"  {method,-58} {SeriesFormatting.Value(sample.Name, sample.Value),14} {Rate(target.Target.Pid, sample),12}\n");
+        }
     }
 
     private string Rate(int pid, MetricSample sample)

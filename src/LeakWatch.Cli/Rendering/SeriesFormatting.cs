@@ -17,6 +17,7 @@ internal static class SeriesFormatting
         ("process_resident_memory_bytes", "rss"),
         ("dotnet_gc_heap_size_bytes", "gc_heap"),
         ("process_cpu_seconds_total", "cpu_s"),
+        ("leakwatch_async_operations_pending", "async_pending"),
     ];
 
     public static int Rank(string name)

@@ -1,0 +1,100 @@
+using System.Collections.Concurrent;
+using LeakWatch.Agent.Targets;
+using LeakWatch.Core.Async;
+
+namespace LeakWatch.Agent.Counters.AsyncOperations;
+
+/// <summary>
+/// Names operation keys for people: a state machine's bare type name becomes its declaring method, found in the
+/// target's assemblies (the paths it has mapped, from /proc/PID/maps). A name found in several types
+/// (<c>&lt;DupAsync&gt;d__1</c> in Billing.Invoices and in Shipping.Labels) reads
+/// <c>Billing.Invoices.DupAsync|Shipping.Labels.DupAsync</c>: the runtime's event does not say which. Names not
+/// found stay raw. Assemblies loaded later are read when an unknown name shows up, at most every
+/// <see cref="RescanInterval"/>.
+/// </summary>
+public sealed class AsyncOperationNamer
+{
+    public static readonly TimeSpan RescanInterval = TimeSpan.FromSeconds(10);
+
+    /// <summary>Candidates named in one label value; <c>&lt;ExecuteAsync&gt;d__3</c> can match dozens of hosted services.</summary>
+    public const int MaxCandidatesShown = 3;
+
+    private readonly int _pid;
+    private readonly TimeProvider _time;
+    private readonly ConcurrentDictionary<string, string> _names = new(StringComparer.Ordinal);
+    private DateTimeOffset _lastScan = DateTimeOffset.MinValue;
+    private bool _unknownSinceScan = true;
+
+    public AsyncOperationNamer(int pid, TimeProvider time)
+    {
+        _pid = pid;
+        _time = time;
+    }
+
+    public StateMachineCatalog Catalog { get; } = new();
+
+    /// <summary>Reads assemblies the target mapped since the last scan, when an unknown name asks for it and the interval allows.</summary>
+    public void RefreshIfNeeded()
+    {
+        var now = _time.GetUtcNow();
+        if (!_unknownSinceScan || now - _lastScan < RescanInterval)
+        {
+            return;
+        }
+
+        _lastScan = now;
+        _unknownSinceScan = false;
+        var assemblies = ProcFs.MappedFiles(_pid)?.Where(p => p.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) && File.Exists(p)).ToList();
+        if (assemblies is not null && Catalog.AddAssemblies(assemblies) > 0)
+        {
+            _names.Clear();
+        }
+    }
+
+    /// <summary>
+    /// Whether a bare state machine name belongs to several methods (same name, same ordinal, different types), so
+    /// only a stack can tell which one an operation is.
+    /// </summary>
+    public bool IsAmbiguous(string key) =>
+        !key.Contains('+', StringComparison.Ordinal) && Catalog.Find(key).Select(e => e.DisplayName).Distinct(StringComparer.Ordinal).Skip(1).Any();
+
+    /// <summary>The name to show for an operation key.</summary>
+    public string DisplayName(string key)
+    {
+        if (_names.TryGetValue(key, out var known))
+        {
+            return known;
+        }
+
+        var name = Resolve(key);
+        if (name is null)
+        {
+            _unknownSinceScan = true;
+            return key; // not cached: a later scan may find it
+        }
+
+        _names[key] = name;
+        return name;
+    }
+
+    private string? Resolve(string key)
+    {
+        if (key.Contains('+', StringComparison.Ordinal))
+        {
+            return AsyncMethodNaming.DisplayName(key) ?? key; // a full type name (from IncompleteAsyncMethod)
+        }
+
+        if (StateMachineName.TryParse(key) is null)
+        {
+            return key; // Task.Delay, Task.WhenAll...: already readable
+        }
+
+        var candidates = Catalog.Find(key).Select(e => e.DisplayName).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        return candidates.Count switch
+        {
+            0 => null,
+            <= MaxCandidatesShown => string.Join('|', candidates),
+            _ => string.Join('|', candidates.Take(MaxCandidatesShown)) + $"|+{candidates.Count - MaxCandidatesShown} more",
+        };
+    }
+}
