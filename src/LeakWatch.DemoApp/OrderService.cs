@@ -6,11 +6,12 @@ namespace Orders;
 /// The simulated order service. Five workers each take an order every 100 ms (about 50 orders/s in all) and run it
 /// through validate → price → persist → record in the ledger. Most of it is healthy; two slow leaks hide inside:
 /// <list type="bullet">
-///   <item>Every 50th order is a priority order whose broker acknowledgement is awaited on a dedicated thread
-///   (<see cref="AckWaiter"/>). The broker loses every second one, so about one thread every 2 s stays blocked
-///   forever in <c>AckWaiter.WaitForAck</c>.</item>
+///   <item>Every 12th order is a priority order whose broker acknowledgement is awaited on a dedicated thread
+///   (<see cref="AckWaiter"/>). The broker loses every second one, so about two threads a second stay blocked
+///   forever in <c>AckWaiter.WaitForAck</c>: slow enough to look harmless for minutes, fast enough that the
+///   default rules catch it within a minute of `leakwatch demo`.</item>
 ///   <item>Every order is recorded in the ledger fire-and-forget (<see cref="Ledger.RecordAsync"/>). The ledger never
-///   confirms one order in ten, so about 5 async calls a second stay pending forever in
+///   confirms one order in four, so about 12 async calls a second stay pending forever in
 ///   <c>Ledger.AwaitConfirmationAsync</c>.</item>
 /// </list>
 /// Metrics (meter <c>LeakWatch.Demo</c>): <c>demo.orders.processed</c> and <c>demo.orders.in_flight</c>.
@@ -18,7 +19,7 @@ namespace Orders;
 internal static class OrderService
 {
     private const int Workers = 5;
-    private const int PriorityEvery = 50;
+    private const int PriorityEvery = 12;
     private static readonly TimeSpan OrderInterval = TimeSpan.FromMilliseconds(100);
 
     private static readonly Meter Meter = new("LeakWatch.Demo");
@@ -51,7 +52,7 @@ internal static class OrderService
             var total = Price(CreateLines(orderId));
             await Task.Delay(Random.Shared.Next(5, 20), cancellationToken); // persist
 
-            _ = Ledger.RecordAsync(orderId, total); // fire and forget: the async leak (1 in 10 never confirmed)
+            _ = Ledger.RecordAsync(orderId, total); // fire and forget: the async leak (1 in 4 never confirmed)
             if (orderId % PriorityEvery == 0)
             {
                 AckWaiter.StartWaiting(orderId); // the thread leak (every second priority ack is lost)

@@ -3,8 +3,8 @@ using System.Runtime.InteropServices;
 using Orders;
 
 // LeakWatch.DemoApp [--exit-after SECONDS]
-// A small order service that leaks slowly (see OrderService): ~0.5 OS threads/s stuck in
-// Orders.AckWaiter.WaitForAck and ~5 async calls/s stuck in Orders.Ledger.AwaitConfirmationAsync.
+// A small order service that leaks slowly (see OrderService): ~2 OS threads/s stuck in
+// Orders.AckWaiter.WaitForAck and ~12 async calls/s stuck in Orders.Ledger.AwaitConfirmationAsync.
 // Runs until SIGTERM/Ctrl+C or --exit-after; exit code 0, or 2 for bad arguments.
 if (!TryParseExitAfter(args, out var exitAfter))
 {

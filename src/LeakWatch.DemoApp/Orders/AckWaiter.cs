@@ -7,7 +7,7 @@ namespace Orders;
 /// THE THREAD LEAK. Priority orders wait for the message broker's acknowledgement on a dedicated thread (the way
 /// code wrapping a blocking client often does). The simulated broker acknowledges only every other priority order;
 /// for the others the event is never set, so the thread stays blocked in <see cref="WaitForAck"/> forever and the
-/// process's OS thread count climbs by about one every 2 seconds.
+/// process's OS thread count climbs by about two a second.
 /// <code>
 ///   thread "order-ack-N" ──▶ AckWaiter.WaitForAck ──▶ ManualResetEventSlim.Wait   (lost ack: never Set)
 /// </code>

@@ -14,7 +14,7 @@ namespace Orders;
 /// </summary>
 internal static class Ledger
 {
-    private const int LoseOneIn = 10;
+    private const int LoseOneIn = 4;
     private static readonly ConcurrentDictionary<int, TaskCompletionSource<bool>> AwaitingConfirmation = new();
     private static long recorded;
 
