@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using LeakWatch.Cli.Commands;
 using LeakWatch.Core;
 
@@ -36,11 +37,17 @@ public static class LeakWatchCli
             Output = output,
             Error = error,
             EnableDefaultExceptionHandler = false,
+            // Signals are handled below: System.CommandLine's handler ends the process with 143 when the action
+            // does not return in time, where a clean stop (exit 0, targets resumed, socket removed) is wanted.
+            ProcessTerminationTimeout = null,
         };
 
+        using var stop = new CancellationTokenSource();
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => StopOnce(context, stop));
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => StopOnce(context, stop));
         try
         {
-            return await parseResult.InvokeAsync(configuration).ConfigureAwait(false);
+            return await parseResult.InvokeAsync(configuration, stop.Token).ConfigureAwait(false);
         }
         catch (LeakWatchException e)
         {
@@ -62,5 +69,17 @@ public static class LeakWatchCli
 
             return (int)ExitCode.InternalError;
         }
+    }
+
+    /// <summary>The first SIGTERM or Ctrl+C stops the command cleanly; a second one ends the process at once.</summary>
+    private static void StopOnce(PosixSignalContext context, CancellationTokenSource stop)
+    {
+        if (stop.IsCancellationRequested)
+        {
+            return;
+        }
+
+        context.Cancel = true;
+        stop.Cancel();
     }
 }

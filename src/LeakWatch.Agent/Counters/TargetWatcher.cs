@@ -17,15 +17,31 @@ public sealed class TargetWatcher
     private readonly CounterSourceOptions _options;
     private readonly AgentHealth _health;
     private readonly TimeProvider _time;
+    private readonly Func<CancellationToken, Task<bool>> _isAlive;
+    private readonly bool _readProc;
 
-    public TargetWatcher(TargetProcess target, DiagnosticsClient client, CounterSourceOptions options, AgentHealth health, TimeProvider time)
+    /// <param name="isAlive">Whether the target still runs; by default its pid is looked up. A target on the diagnostic
+    /// port may live in another pid namespace, where only its connection tells.</param>
+    /// <param name="readProc">Poll /proc/PID for the OS series; off when /proc/PID is not the target.</param>
+    public TargetWatcher(
+        TargetProcess target,
+        DiagnosticsClient client,
+        CounterSourceOptions options,
+        AgentHealth health,
+        TimeProvider time,
+        Func<CancellationToken, Task<bool>>? isAlive = null,
+        bool readProc = true)
     {
         _target = target;
         _client = client;
         _options = options;
         _health = health;
         _time = time;
+        _isAlive = isAlive ?? (_ => Task.FromResult(TargetResolver.ProcessExists(target.Pid)));
+        _readProc = readProc;
     }
+
+    public TargetProcess Target => _target;
 
     public event Action<string>? Warning;
 
@@ -33,7 +49,7 @@ public sealed class TargetWatcher
     public async Task RunAsync(ISampleSink sink, CancellationToken cancellation)
     {
         using var stopProcPolling = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        var procPolling = PollProcAsync(sink, stopProcPolling.Token);
+        var procPolling = _readProc ? PollProcAsync(sink, stopProcPolling.Token) : Task.CompletedTask;
         try
         {
             await RunCounterSessionsAsync(sink, cancellation).ConfigureAwait(false);
@@ -58,7 +74,7 @@ public sealed class TargetWatcher
             }
             catch (Exception e) when (e is not OperationCanceledException && TargetResolver.Explain(e, _target) is { } explained)
             {
-                if (explained.ExitCode == ExitCode.TargetExited)
+                if (explained.ExitCode == ExitCode.TargetExited || !await _isAlive(cancellation).ConfigureAwait(false))
                 {
                     return;
                 }
@@ -72,7 +88,7 @@ public sealed class TargetWatcher
             }
 
             cancellation.ThrowIfCancellationRequested();
-            if (!TargetResolver.ProcessExists(_target.Pid))
+            if (!await _isAlive(cancellation).ConfigureAwait(false))
             {
                 return;
             }

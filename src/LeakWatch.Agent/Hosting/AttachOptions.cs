@@ -5,10 +5,27 @@ using LeakWatch.Agent.Targets;
 
 namespace LeakWatch.Agent.Hosting;
 
-/// <summary>Everything one <c>attach</c> needs, bound from the command line by the CLI.</summary>
+/// <summary>
+/// Everything one <c>attach</c> needs, bound by the CLI from flags, environment and config file. Which processes are
+/// watched: <see cref="Target"/> (one), <see cref="AllProcesses"/> (every one the agent can see) or
+/// <see cref="DiagnosticPort"/> (every runtime that connects); exactly one of them is set.
+/// </summary>
 public sealed record AttachOptions
 {
-    public required TargetProcess Target { get; init; }
+    /// <summary>The one process to watch; the attach ends when it exits.</summary>
+    public TargetProcess? Target { get; init; }
+
+    /// <summary>Watch every .NET process the agent can see, picking up new ones and dropping gone ones.</summary>
+    public bool AllProcesses { get; init; }
+
+    /// <summary>With <see cref="AllProcesses"/>: only processes of this name (as <c>leakwatch ps</c> shows it).</summary>
+    public string? NameFilter { get; init; }
+
+    /// <summary>A Unix socket path to listen on for runtimes started with <c>DOTNET_DiagnosticPorts=PATH,nosuspend</c>.</summary>
+    public string? DiagnosticPort { get; init; }
+
+    /// <summary>How often <see cref="AllProcesses"/> looks for new and gone processes.</summary>
+    public TimeSpan DiscoveryInterval { get; init; } = AttachDefaults.DiscoveryInterval;
 
     public CounterSourceOptions Counters { get; init; } = new();
 
@@ -26,12 +43,7 @@ public sealed record AttachOptions
 
     /// <summary>Stack snapshots on trigger: files, baseline, pause budget (see <see cref="AttachSession.Snapshots"/>).</summary>
     public SnapshotRecorderOptions Snapshots { get; init; } = new();
-}
 
-public static class AttachDefaults
-{
-    /// <summary>Port 9473: free of dotnet-monitor's 52323/52325 and the OpenTelemetry exporter's 9464.</summary>
-    public const int Port = 9473;
-
-    public static readonly Uri Url = new($"http://127.0.0.1:{Port}");
+    /// <summary>The key <c>POST /snapshots</c> requires as <c>Authorization: Bearer KEY</c>; null turns the endpoint off.</summary>
+    public string? ApiKey { get; init; }
 }

@@ -75,18 +75,23 @@ public sealed class RuleEvaluationSink : ISampleSink
         }
     }
 
-    /// <summary>Forgets a process that exited, clearing what was suspected about it.</summary>
+    /// <summary>
+    /// Forgets a process that is gone (with --all or --diagnostic-port the agent goes on without it): its rule state,
+    /// and its rule series, which leave /metrics like its other series.
+    /// </summary>
     public void RemoveTarget(TargetProcess target)
     {
-        IReadOnlyList<RuleVerdict> cleared;
+        List<(int Pid, string Rule, string Signal)> forgotten;
         lock (_gate)
         {
-            cleared = _engine.RemoveProcess(target.Pid);
+            _engine.RemoveProcess(target.Pid);
+            forgotten = _watched.Where(w => w.Pid == target.Pid).ToList();
+            _watched.ExceptWith(forgotten);
         }
 
-        foreach (var verdict in cleared)
+        foreach (var (_, rule, signal) in forgotten)
         {
-            _metrics.Cleared(target, verdict.Rule, verdict.SeriesText);
+            _metrics.Forget(target, rule, signal);
         }
     }
 

@@ -56,6 +56,28 @@ internal sealed class SnapshotMetrics
         }
     }
 
+    /// <summary>Removes every snapshot series of a process that is gone.</summary>
+    public void RemoveTarget(int pid)
+    {
+        var pidText = pid.ToString(CultureInfo.InvariantCulture);
+        lock (_gate)
+        {
+            _publishedGroups.Remove(pid);
+            foreach (var gauge in new[] { _duration, _pause, _threadsByStack, _tasksByChain })
+            {
+                foreach (var labels in gauge.GetAllLabelValues().Where(v => v.Length > 0 && v[0] == pidText).ToList())
+                {
+                    gauge.RemoveLabelled(labels);
+                }
+            }
+
+            foreach (var labels in _snapshots.GetAllLabelValues().Where(v => v.Length > 0 && v[0] == pidText).ToList())
+            {
+                _snapshots.RemoveLabelled(labels);
+            }
+        }
+    }
+
     private static void Publish(Gauge gauge, string kind, string[] target, IEnumerable<(IReadOnlyList<string> Frames, int Count)> groups, int labelLength, List<string[]> published)
     {
         // Two groups can share a label once cut: their counts add up.

@@ -56,9 +56,41 @@ public sealed class SnapshotRecorder : IDisposable
     public Task<SnapshotSummary> OnTriggerAsync(TargetProcess target, string reason, CancellationToken cancellation) =>
         TakeAsync(target, reason, skipWhenRecent: true, cancellation);
 
-    /// <summary>A snapshot a person asked for (POST /snapshot): reason "manual", never skipped.</summary>
+    /// <summary>A snapshot a person asked for: reason "manual", never skipped.</summary>
     public Task<SnapshotSummary> TakeManualAsync(TargetProcess target, CancellationToken cancellation) =>
         TakeAsync(target, ManualReason, skipWhenRecent: false, cancellation);
+
+    /// <summary>
+    /// A snapshot a person asked for over HTTP (POST /snapshots), or null at once when another snapshot is running:
+    /// a second request must not queue up behind a pause of the target.
+    /// </summary>
+    public async Task<SnapshotSummary?> TryTakeManualAsync(TargetProcess target, CancellationToken cancellation)
+    {
+        if (!await _oneAtATime.WaitAsync(0, cancellation).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        try
+        {
+            return await TakeHoldingTurnAsync(target, ManualReason, skipWhenRecent: false, cancellation).ConfigureAwait(false);
+        }
+        finally
+        {
+            _oneAtATime.Release();
+        }
+    }
+
+    /// <summary>Drops what is kept about a process that is gone: its comparison snapshot and its series on /metrics.</summary>
+    public void ForgetTarget(int pid)
+    {
+        lock (_previous)
+        {
+            _previous.Remove(pid);
+        }
+
+        _metrics?.RemoveTarget(pid);
+    }
 
     public void Dispose() => _oneAtATime.Dispose();
 
@@ -67,45 +99,55 @@ public sealed class SnapshotRecorder : IDisposable
         await _oneAtATime.WaitAsync(cancellation).ConfigureAwait(false);
         try
         {
-            var now = _time.GetUtcNow();
-            if (skipWhenRecent && _lastTaken is { } last && now - last < _options.MinInterval)
-            {
-                var because = $"the previous snapshot was {(now - last).TotalSeconds:0}s ago (less than {Core.Options.DurationParser.Format(_options.MinInterval)})";
-                return new SnapshotSummary { Reason = reason, SkippedBecause = because, Lines = [$"Snapshot for {reason} skipped: {because}."] };
-            }
-
-            var snapshot = await _service.TakeAsync(target, _options.Snapshot, cancellation).ConfigureAwait(false);
-            if (skipWhenRecent)
-            {
-                // Only triggered snapshots space each other out: a baseline or a manual snapshot must not
-                // cost the first leak its report.
-                _lastTaken = _time.GetUtcNow();
-            }
-            _previous.TryGetValue(target.Pid, out var previous);
-            if (!snapshot.Partial || previous is null)
-            {
-                // A partial snapshot undercounts: the next one is compared with the last complete one instead.
-                _previous[target.Pid] = snapshot;
-            }
-
-            Taken?.Invoke(target, snapshot);
-            var diff = SnapshotDiff.Compare(previous, snapshot);
-            var files = _options.Directory is null ? [] : WriteFiles(snapshot, reason, previous, diff);
-            _metrics?.Record(snapshot, reason, _options.MetricsTopGroups, _options.MetricsLabelLength);
-            return new SnapshotSummary
-            {
-                Reason = reason,
-                Snapshot = snapshot,
-                Diff = diff,
-                ComparedWith = previous?.TakenAt,
-                Files = files,
-                Lines = SummaryLines(snapshot, reason, previous, diff, files),
-            };
+            return await TakeHoldingTurnAsync(target, reason, skipWhenRecent, cancellation).ConfigureAwait(false);
         }
         finally
         {
             _oneAtATime.Release();
         }
+    }
+
+    private async Task<SnapshotSummary> TakeHoldingTurnAsync(TargetProcess target, string reason, bool skipWhenRecent, CancellationToken cancellation)
+    {
+        var now = _time.GetUtcNow();
+        if (skipWhenRecent && _lastTaken is { } last && now - last < _options.MinInterval)
+        {
+            var because = $"the previous snapshot was {(now - last).TotalSeconds:0}s ago (less than {Core.Options.DurationParser.Format(_options.MinInterval)})";
+            return new SnapshotSummary { Reason = reason, SkippedBecause = because, Lines = [$"Snapshot for {reason} skipped: {because}."] };
+        }
+
+        var snapshot = await _service.TakeAsync(target, _options.Snapshot, cancellation).ConfigureAwait(false);
+        if (skipWhenRecent)
+        {
+            // Only triggered snapshots space each other out: a baseline or a manual snapshot must not
+            // cost the first leak its report.
+            _lastTaken = _time.GetUtcNow();
+        }
+
+        StackSnapshot? previous;
+        lock (_previous)
+        {
+            _previous.TryGetValue(target.Pid, out previous);
+            if (!snapshot.Partial || previous is null)
+            {
+                // A partial snapshot undercounts: the next one is compared with the last complete one instead.
+                _previous[target.Pid] = snapshot;
+            }
+        }
+
+        Taken?.Invoke(target, snapshot);
+        var diff = SnapshotDiff.Compare(previous, snapshot);
+        var files = _options.Directory is null ? [] : WriteFiles(snapshot, reason, previous, diff);
+        _metrics?.Record(snapshot, reason, _options.MetricsTopGroups, _options.MetricsLabelLength);
+        return new SnapshotSummary
+        {
+            Reason = reason,
+            Snapshot = snapshot,
+            Diff = diff,
+            ComparedWith = previous?.TakenAt,
+            Files = files,
+            Lines = SummaryLines(snapshot, reason, previous, diff, files),
+        };
     }
 
     private List<string> SummaryLines(StackSnapshot snapshot, string reason, StackSnapshot? previous, SnapshotDiff diff, List<string> files)

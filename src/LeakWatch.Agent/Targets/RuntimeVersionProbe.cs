@@ -34,7 +34,11 @@ public static class RuntimeVersionProbe
     /// reflection is the only way when /proc is not shared (a sidecar listening on a diagnostic port).
     /// Any failure means "unknown", never an error.
     /// </summary>
-    public static (Version? Version, int? Pid, string? EntryAssembly) FromIpc(DiagnosticsClient client)
+    public static (Version? Version, int? Pid, string? EntryAssembly) FromIpc(DiagnosticsClient client) =>
+        ReadProcessInfo(client) is { } info ? (info.RuntimeVersion, info.Pid, info.EntryAssembly) : (null, null, null);
+
+    /// <summary>The runtime's ProcessInfo answer (see <see cref="FromIpc"/>), or null when it cannot be had.</summary>
+    public static IpcProcessInfo? ReadProcessInfo(DiagnosticsClient client)
     {
         try
         {
@@ -42,18 +46,19 @@ public static class RuntimeVersionProbe
             var info = method?.Invoke(client, null);
             if (info is null)
             {
-                return (null, null, null);
+                return null;
             }
 
             var type = info.GetType();
             var version = type.GetProperty("ClrProductVersionString")?.GetValue(info) as string;
             var pid = type.GetProperty("ProcessId")?.GetValue(info) is ulong id ? (int?)checked((int)id) : null;
             var entry = type.GetProperty("ManagedEntrypointAssemblyName")?.GetValue(info) as string;
-            return (ParseProductVersion(version), pid, string.IsNullOrEmpty(entry) ? null : entry);
+            var commandLine = type.GetProperty("CommandLine")?.GetValue(info) as string;
+            return new IpcProcessInfo(ParseProductVersion(version), pid, string.IsNullOrEmpty(entry) ? null : entry, commandLine ?? "");
         }
         catch (Exception e) when (e is TargetInvocationException or MemberAccessException or OverflowException)
         {
-            return (null, null, null);
+            return null;
         }
     }
 

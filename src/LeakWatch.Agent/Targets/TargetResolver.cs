@@ -19,6 +19,13 @@ public static class TargetResolver
             .ToList();
     }
 
+    /// <summary>The pids of <see cref="ListAttachable"/> without describing each process: cheap enough to poll.</summary>
+    public static IReadOnlyList<int> ListAttachablePids()
+    {
+        var self = Environment.ProcessId;
+        return DiagnosticsClient.GetPublishedProcesses().Where(pid => pid != self && ProcFs.IsVisible(pid)).Order().ToList();
+    }
+
     public static TargetProcess ByPid(int pid)
     {
         if (pid <= 0)
@@ -157,7 +164,8 @@ public static class TargetResolver
         return executable.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? Path.GetFileNameWithoutExtension(executable) : executable;
     }
 
-    private static bool Matches(TargetProcess process, string name) =>
+    /// <summary>Whether a process goes by this name: the name <c>ps</c> shows, or the kernel's short name.</summary>
+    public static bool Matches(TargetProcess process, string name) =>
         string.Equals(process.Name, name, StringComparison.OrdinalIgnoreCase)
         || string.Equals(ProcFs.Comm(process.Pid), name, StringComparison.OrdinalIgnoreCase);
 }

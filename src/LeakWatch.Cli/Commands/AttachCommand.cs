@@ -1,384 +1,79 @@
 using System.CommandLine;
-using LeakWatch.Agent.Actions;
-using LeakWatch.Agent.Counters;
-using LeakWatch.Agent.Counters.AsyncOperations;
 using LeakWatch.Agent.Hosting;
-using LeakWatch.Agent.Snapshots;
-using LeakWatch.Agent.Rules;
-using LeakWatch.Cli.Rendering;
 using LeakWatch.Core;
-using LeakWatch.Core.Options;
-using LeakWatch.Core.Rules;
+using LeakWatch.Core.Configuration;
 
 namespace LeakWatch.Cli.Commands;
 
-/// <summary><c>leakwatch attach</c>: stream a process's counters to the terminal and to /metrics until it exits.</summary>
+/// <summary>
+/// <c>leakwatch attach</c>: stream the counters of one process (<c>--pid</c>/<c>--name</c>), of every process the
+/// agent can see (<c>--all</c>), or of every runtime connecting to a diagnostic port (<c>--diagnostic-port</c>), to
+/// the terminal and to /metrics.
+/// </summary>
 internal sealed class AttachCommand : Command
 {
     public AttachCommand()
-        : base("attach", "Attach to a running .NET process and stream its counters to the terminal and to a Prometheus /metrics endpoint.")
+        : this(new WatchOptions())
     {
-        Target.AddTo(this);
+    }
+
+    /// <param name="watch">The watch options (tests pass one with a fixed environment).</param>
+    internal AttachCommand(WatchOptions watch)
+        : base("attach", "Attach to running .NET processes and stream their counters to the terminal and to a Prometheus /metrics endpoint.")
+    {
+        Watch = watch;
+        Target.AddTo(this, requireOne: false);
+        Options.Add(All);
+        Options.Add(DiagnosticPort);
         Watch.AddTo(this);
+        Validators.Add(result =>
+        {
+            var pid = result.GetResult(Target.Pid) is not null;
+            var name = result.GetResult(Target.Name) is not null;
+            var all = result.GetResult(All) is not null;
+            var port = result.GetResult(DiagnosticPort) is not null;
+            if (pid && name)
+            {
+                result.AddError("Give --pid or --name, not both.");
+            }
+            else if ((pid ? 1 : 0) + (all ? 1 : 0) + (port ? 1 : 0) > 1 || (name && port))
+            {
+                result.AddError("Give one of --pid, --name, --all and --diagnostic-port (--name may narrow --all).");
+            }
+            else if (!pid && !name && !all && !port && !WatchOptions.MayComeFromConfiguration(result.GetResult(Watch.Config) is not null))
+            {
+                result.AddError("Say which process to watch with --pid or --name, or watch many with --all or --diagnostic-port (see 'leakwatch ps').");
+            }
+        });
         SetAction(async (parseResult, cancellation) =>
         {
-            var target = Target.Resolve(parseResult);
-            return await Watch.RunAsync(parseResult, target, cancellation).ConfigureAwait(false);
+            var configuration = Watch.ReadConfiguration(parseResult, (AgentSettings.AllProcesses, All), (AgentSettings.DiagnosticPort, DiagnosticPort));
+            var options = Watch.Bind(parseResult, null, configuration);
+            var pid = parseResult.GetValue(Target.Pid);
+            var name = parseResult.GetValue(Target.Name);
+            options = pid is not null || (name is not null && parseResult.GetResult(All) is not { Implicit: false })
+                ? options with { Target = Target.Resolve(parseResult) }
+                : configuration.DiagnosticPort is { } path
+                    ? options with { DiagnosticPort = path }
+                    : configuration.AllProcesses
+                        ? options with { AllProcesses = true, NameFilter = name }
+                        : throw new LeakWatchException(ExitCode.UsageError, "Say which process to watch with --pid or --name, or watch many with --all or --diagnostic-port (see 'leakwatch ps').");
+            return await Watch.RunAsync(options, parseResult, cancellation).ConfigureAwait(false);
         });
     }
 
     public TargetOptions Target { get; } = new();
 
-    public WatchOptions Watch { get; } = new();
-}
-
-/// <summary>The options of watching a target, shared by <c>attach</c> and <c>demo</c>, and the loop that runs it.</summary>
-internal sealed class WatchOptions
-{
-    public Option<string> Urls { get; } = new("--urls")
+    public Option<bool> All { get; } = new("--all")
     {
-        Description = $"Where to serve /metrics, for example http://0.0.0.0:{AttachDefaults.Port} to listen on every interface. 'none' serves nothing.",
-        HelpName = "url",
-        DefaultValueFactory = _ => AttachDefaults.Url.ToString().TrimEnd('/'),
+        Description = "Watch every .NET process leakwatch can see (a pod with shareProcessNamespace, a node), picking up new ones and dropping gone ones. With --name, only those of that name.",
     };
 
-    public Option<TimeSpan> Interval { get; } = TargetOptions.DurationOption(
-        "--interval", "How often the target publishes its counters.", CounterSourceDefaults.Interval, TimeSpan.FromMilliseconds(100));
-
-    public Option<TimeSpan?> Duration { get; } = TargetOptions.OptionalDurationOption(
-        "--duration", "Stop after this long (for scripts), for example 30s or 10m. Default: until the target exits or Ctrl+C.", TimeSpan.FromSeconds(1));
-
-    public Option<string[]> Labels { get; } = new("--label")
+    public Option<string?> DiagnosticPort { get; } = new("--diagnostic-port")
     {
-        Description = "A label added to every series, as key=value (repeatable): service, team, module.",
-        HelpName = "key=value",
-        AllowMultipleArgumentsPerToken = false,
+        Description = "Listen on this Unix socket for apps started with DOTNET_DiagnosticPorts=PATH,nosuspend and watch each one that connects, again after it restarts.",
+        HelpName = "path",
     };
 
-    public Option<string[]> Meters { get; } = new("--meter")
-    {
-        Description = "Also stream this System.Diagnostics.Metrics meter of the app (repeatable); its tags become labels.",
-        HelpName = "name",
-    };
-
-    public Option<OutputMode> Output { get; } = new("--output", "-o")
-    {
-        Description = "How to show values: a live table when stdout is a terminal, one line per interval otherwise, or JSON lines.",
-        DefaultValueFactory = _ => OutputMode.Auto,
-    };
-
-    public Option<string?> SnapshotDir { get; } = new("--snapshot-dir")
-    {
-        Description = $"Where stack snapshots taken when a rule fires are written (json, txt, folded); the newest {SnapshotDefaults.KeepCount} and at most {SnapshotDefaults.KeepBytes / (1024 * 1024)} MiB are kept. Default: no files, a summary only.",
-        HelpName = "dir",
-    };
-
-    public Option<bool> SnapshotBaseline { get; } = new("--snapshot-baseline")
-    {
-        Description = "Take a stack snapshot at attach time, so the first triggered one shows what grew since.",
-    };
-
-    public Option<TimeSpan> MaxPause { get; } = TargetOptions.DurationOption(
-        "--max-pause", "The longest a stack snapshot may keep the target suspended; past it the snapshot is partial.", SnapshotDefaults.MaxPause, TimeSpan.FromMilliseconds(10));
-
-    public Option<SnapshotRoute> SnapshotVia { get; } = new("--snapshot-via")
-    {
-        HelpName = "attach|dump",
-        Description = "How snapshots read the target: attach (ptrace, suspended) or dump (through the diagnostic port, when ptrace is refused).",
-        DefaultValueFactory = _ => SnapshotRoute.Attach,
-    };
-
-    public Option<string?> Rules { get; } = new("--rules")
-    {
-        Description = "A rules file (JSON or YAML) that adds rules, tunes the built-in ones by name, sets throttling and webhooks. See docs/rules.md.",
-        HelpName = "file",
-    };
-
-    public Option<string[]> Thresholds { get; } = new("--threshold")
-    {
-        Description = "A threshold rule as SERIES=VALUE (repeatable): fires when the series stays above VALUE for 10s, for example process_num_threads=500.",
-        HelpName = "series=value",
-    };
-
-    public Option<string[]> Growth { get; } = new("--growth")
-    {
-        Description = "A growth rule as SERIES=RATE per second (repeatable), for example process_open_fds=0.5.",
-        HelpName = "series=rate",
-    };
-
-    public Option<string[]> Webhooks { get; } = new("--webhook")
-    {
-        Description = "POST each leak trigger to this URL (repeatable). Format from the host (Slack, DingTalk, WeCom) or a prefix: generic=, slack=, dingtalk=, wecom=.",
-        HelpName = "url",
-    };
-
-    public Option<bool> NoDefaultRules { get; } = new("--no-default-rules")
-    {
-        Description = "Do not run the built-in leak rules (thread, task, timer, thread-pool starvation, descriptor leaks).",
-    };
-
-    public Option<string> AsyncOps { get; } = new("--async-ops")
-    {
-        Description = "Count pending async operations per method, live (leakwatch_async_operations_pending; .NET 9+ targets).",
-        HelpName = "on|off",
-        DefaultValueFactory = _ => AsyncOperationsDefaults.Enabled ? "on" : "off",
-    };
-
-    public Option<int> AsyncOpsTop { get; } = new("--async-ops-top")
-    {
-        Description = "How many methods with the most pending async operations are shown by name; the rest are summed as method=\"other\".",
-        HelpName = "count",
-        DefaultValueFactory = _ => Core.Async.AsyncTrackingDefaults.TopMethods,
-    };
-
-    /// <summary>Hidden: the target-side EventPipe buffer of the async signal (tests force lost events with a tiny one).</summary>
-    public Option<int> AsyncOpsBufferMB { get; } = new("--async-ops-buffer-mb")
-    {
-        Hidden = true,
-        DefaultValueFactory = _ => AsyncOperationsDefaults.BufferSizeMB,
-    };
-
-    /// <summary>Hidden: also track garbage-collected leaked operations (keyword 0x100; makes async boxes finalizable).</summary>
-    public Option<bool> AsyncOpsTrackCollected { get; } = new("--async-ops-track-collected")
-    {
-        Hidden = true,
-        DefaultValueFactory = _ => AsyncOperationsDefaults.TrackCollected,
-    };
-
-    /// <summary>Hidden: tell same-named async methods apart by stack walks at low rates (on) or never walk stacks (off).</summary>
-    public Option<string> AsyncOpsStacks { get; } = new("--async-ops-stacks")
-    {
-        Hidden = true,
-        DefaultValueFactory = _ => AsyncOperationsDefaults.StackAttribution ? "on" : "off",
-    };
-
-    public void AddTo(Command command)
-    {
-        AsyncOpsStacks.AcceptOnlyFromAmong("on", "off");
-        AsyncOps.AcceptOnlyFromAmong("on", "off");
-        AsyncOpsTop.Validators.Add(result =>
-        {
-            if (new Core.Async.AsyncTrackingOptions { TopMethods = result.GetValueOrDefault<int>() }.Validate() is { } error)
-            {
-                result.AddError("--async-ops-top: " + error);
-            }
-        });
-        AsyncOpsBufferMB.Validators.Add(result =>
-        {
-            if (new AsyncOperationsOptions { BufferSizeMB = result.GetValueOrDefault<int>() }.Validate() is { } error)
-            {
-                result.AddError("--async-ops-buffer-mb: " + error);
-            }
-        });
-        command.Options.Add(Urls);
-        command.Options.Add(Interval);
-        command.Options.Add(Duration);
-        command.Options.Add(Labels);
-        command.Options.Add(Meters);
-        command.Options.Add(Output);
-        command.Options.Add(SnapshotDir);
-        command.Options.Add(SnapshotBaseline);
-        command.Options.Add(MaxPause);
-        command.Options.Add(SnapshotVia);
-        command.Options.Add(Rules);
-        command.Options.Add(Thresholds);
-        command.Options.Add(Growth);
-        command.Options.Add(Webhooks);
-        command.Options.Add(NoDefaultRules);
-        command.Options.Add(AsyncOps);
-        command.Options.Add(AsyncOpsTop);
-        command.Options.Add(AsyncOpsBufferMB);
-        command.Options.Add(AsyncOpsTrackCollected);
-        command.Options.Add(AsyncOpsStacks);
-        Labels.Validators.Add(result =>
-        {
-            foreach (var token in result.Tokens)
-            {
-                if (!LabelParser.TryParse(token.Value, out _, out var error))
-                {
-                    result.AddError($"--label {error}");
-                }
-            }
-        });
-        Thresholds.Validators.Add(result =>
-        {
-            foreach (var token in result.Tokens)
-            {
-                if (!RuleShortcuts.TryParseThreshold(token.Value, out _, out var error))
-                {
-                    result.AddError($"--threshold {error}");
-                }
-            }
-        });
-        Growth.Validators.Add(result =>
-        {
-            foreach (var token in result.Tokens)
-            {
-                if (!RuleShortcuts.TryParseGrowth(token.Value, out _, out var error))
-                {
-                    result.AddError($"--growth {error}");
-                }
-            }
-        });
-        Webhooks.Validators.Add(result =>
-        {
-            foreach (var token in result.Tokens)
-            {
-                if (!WebhookParser.TryParse(token.Value, out _, out var error))
-                {
-                    result.AddError($"--webhook {error}");
-                }
-            }
-        });
-        Urls.Validators.Add(result =>
-        {
-            if (result.Implicit)
-            {
-                return;
-            }
-
-            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
-            if (text != "none" && ParseUrl(text) is null)
-            {
-                result.AddError($"--urls takes an http:// URL with a port, such as http://127.0.0.1:{AttachDefaults.Port}, not '{text}'.");
-            }
-        });
-    }
-
-    public AttachOptions Bind(ParseResult parseResult, Agent.Targets.TargetProcess target) => new()
-    {
-        Target = target,
-        Url = parseResult.GetValue(Urls) is { } urls && urls != "none" ? ParseUrl(urls) : null,
-        Duration = parseResult.GetValue(Duration),
-        Labels = (parseResult.GetValue(Labels) ?? [])
-            .Select(text => LabelParser.TryParse(text, out var label, out _) ? label : default)
-            .ToDictionary(l => l.Key, l => l.Value, StringComparer.Ordinal),
-        Counters = new CounterSourceOptions
-        {
-            Interval = parseResult.GetValue(Interval),
-            Meters = parseResult.GetValue(Meters) ?? [],
-        },
-        Snapshots = new SnapshotRecorderOptions
-        {
-            Directory = parseResult.GetValue(SnapshotDir),
-            Baseline = parseResult.GetValue(SnapshotBaseline),
-            Snapshot = new SnapshotOptions { MaxPause = parseResult.GetValue(MaxPause), Route = parseResult.GetValue(SnapshotVia) },
-        },
-        AsyncOperations = new AsyncOperationsOptions
-        {
-            Enabled = parseResult.GetValue(AsyncOps) == "on",
-            Tracking = new Core.Async.AsyncTrackingOptions { TopMethods = parseResult.GetValue(AsyncOpsTop) },
-            BufferSizeMB = parseResult.GetValue(AsyncOpsBufferMB),
-            TrackCollected = parseResult.GetValue(AsyncOpsTrackCollected),
-            StackAttribution = parseResult.GetValue(AsyncOpsStacks) == "on",
-        },
-    };
-
-    public RuleSources BindRules(ParseResult parseResult) => new()
-    {
-        RulesFile = parseResult.GetValue(Rules),
-        Thresholds = parseResult.GetValue(Thresholds) ?? [],
-        Growth = parseResult.GetValue(Growth) ?? [],
-        Webhooks = parseResult.GetValue(Webhooks) ?? [],
-        NoDefaultRules = parseResult.GetValue(NoDefaultRules),
-    };
-
-    public async Task<int> RunAsync(ParseResult parseResult, Agent.Targets.TargetProcess target, CancellationToken cancellation) =>
-        await RunAsync(Bind(parseResult, target), parseResult, cancellation).ConfigureAwait(false);
-
-    public async Task<int> RunAsync(AttachOptions options, ParseResult parseResult, CancellationToken cancellation)
-    {
-        var target = options.Target;
-        var rules = RuleIntervalFit.Fit(
-            RuleConfigurationLoader.Load(BindRules(parseResult), Environment.GetEnvironmentVariable), options.Counters.Interval, out var ruleNotes);
-        var output = parseResult.InvocationConfiguration.Output;
-        var renderer = RendererFactory.Create(parseResult.GetValue(Output), output);
-        await using var session = new AttachSession(options, TimeProvider.System);
-        session.Message += renderer.Message;
-
-        // Disposed in reverse: the action runner drains first, then the webhook senders.
-        await using var webhooks = rules.Webhooks.Count > 0 ? new WebhookAction(rules.Webhooks, new WebhookDeliveryOptions(), session.Exporter.Registry) : null;
-        await using var actions = new LeakActionRunner(session.Health, LeakActionDefaults.ActionTimeout);
-        actions.Message += renderer.Message;
-        // The snapshot first, so webhooks carry its top growing groups.
-        var snapshotAction = new SnapshotLeakAction(session.Snapshots);
-        snapshotAction.Message += renderer.Message;
-        actions.Add(snapshotAction);
-        if (webhooks is not null)
-        {
-            webhooks.Message += renderer.Message;
-            actions.Add(webhooks);
-        }
-
-        var ruleSink = new RuleEvaluationSink(rules, new RuleMetrics(session.Exporter.Registry, options.Labels), actions);
-        ruleSink.Triggered += trigger => renderer.Message(trigger.Message);
-        ruleSink.Cleared += (_, verdict) => renderer.Message(verdict.Describe());
-        ruleSink.Message += renderer.Message;
-        session.AddSink(ruleSink);
-        session.StartServer();
-
-        var runtime = target.RuntimeVersion is { } version ? $".NET {version.ToString(3)}" : ".NET (version unknown)";
-        renderer.Message($"Watching {target.Name} (pid {target.Pid}, {runtime}) every {DurationParser.Format(options.Counters.Interval)}" +
-                         (session.Server is null ? "." : $"; metrics at {session.Server.MetricsUrl}"));
-        var active = rules.ActiveRules.Select(r => r.Name).ToList();
-        renderer.Message(active.Count == 0
-            ? "No leak rules."
-            : $"Leak rules: {string.Join(", ", active)}" + (rules.Webhooks.Count > 0 ? $"; {rules.Webhooks.Count} webhook(s)." : "."));
-        foreach (var note in ruleNotes)
-        {
-            renderer.Message(note);
-        }
-
-        if (options.Snapshots.Baseline)
-        {
-            try
-            {
-                var baseline = await session.Snapshots.TakeBaselineAsync(target, cancellation).ConfigureAwait(false);
-                foreach (var line in baseline.Lines)
-                {
-                    renderer.Message(line);
-                }
-            }
-            catch (LeakWatchException e)
-            {
-                // Counters are still worth watching without a baseline; triggered snapshots report their own errors.
-                renderer.Message($"Baseline snapshot failed: {e.Message}");
-            }
-        }
-
-        using var stopRendering = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        var rendering = RenderLoopAsync(session, renderer, options.Counters.Interval, stopRendering.Token);
-        var outcome = await session.RunAsync(cancellation).ConfigureAwait(false);
-        await stopRendering.CancelAsync().ConfigureAwait(false);
-        await rendering.ConfigureAwait(false);
-
-        renderer.Message(outcome switch
-        {
-            AttachOutcome.TargetExited => $"Process {target.Pid} ({target.Name}) exited.",
-            AttachOutcome.DurationElapsed => $"Stopped after {DurationParser.Format(options.Duration!.Value)}.",
-            _ => "Stopped.",
-        });
-        return (int)ExitCode.Success;
-    }
-
-    private static async Task RenderLoopAsync(AttachSession session, IRenderer renderer, TimeSpan interval, CancellationToken cancellation)
-    {
-        using var timer = new PeriodicTimer(interval);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(cancellation).ConfigureAwait(false))
-            {
-                renderer.Render(session.Store.Snapshot(), TimeProvider.System.GetUtcNow());
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
-
-    private static Uri? ParseUrl(string text) =>
-        Uri.TryCreate(text.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var url)
-        && url.Scheme == Uri.UriSchemeHttp && !url.IsDefaultPort && url.AbsolutePath == "/"
-            ? url
-            : null;
+    public WatchOptions Watch { get; }
 }

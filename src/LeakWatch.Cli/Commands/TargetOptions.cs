@@ -19,10 +19,16 @@ internal sealed class TargetOptions
         HelpName = "name",
     };
 
-    public void AddTo(Command command)
+    /// <param name="requireOne">Refuse a command line without exactly one of --pid and --name (attach checks its own).</param>
+    public void AddTo(Command command, bool requireOne = true)
     {
         command.Options.Add(Pid);
         command.Options.Add(Name);
+        if (!requireOne)
+        {
+            return;
+        }
+
         command.Validators.Add(result =>
         {
             var hasPid = result.GetResult(Pid) is not null;

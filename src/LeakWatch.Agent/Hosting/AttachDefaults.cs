@@ -1,0 +1,15 @@
+namespace LeakWatch.Agent.Hosting;
+
+public static class AttachDefaults
+{
+    /// <summary>Port 9473: free of dotnet-monitor's 52323/52325 and the OpenTelemetry exporter's 9464.</summary>
+    public const int Port = 9473;
+
+    public static readonly Uri Url = new($"http://127.0.0.1:{Port}");
+
+    /// <summary>How often <c>--all</c> lists the processes: a new one is watched within this long.</summary>
+    public static readonly TimeSpan DiscoveryInterval = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long a runtime on the diagnostic port has to reconnect before it is taken as gone.</summary>
+    public static readonly TimeSpan ReconnectTimeout = TimeSpan.FromSeconds(3);
+}
