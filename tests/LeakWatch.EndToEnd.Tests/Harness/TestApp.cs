@@ -28,10 +28,14 @@ public sealed class TestApp : IDisposable
     public int Pid => Process.Pid;
 
     /// <summary>Starts a scenario and returns once it printed READY.</summary>
-    public static async Task<TestApp> StartAsync(string scenario, string runtime = Net10, params string[] arguments)
+    public static Task<TestApp> StartAsync(string scenario, string runtime = Net10, params string[] arguments) =>
+        StartAsync(scenario, environment: null, runtime, arguments);
+
+    /// <summary>Starts a scenario with extra environment variables (DOTNET_DiagnosticPorts, for example).</summary>
+    public static async Task<TestApp> StartAsync(string scenario, IDictionary<string, string>? environment, string runtime = Net10, params string[] arguments)
     {
         var (fileName, prefix) = await LauncherAsync(runtime);
-        var process = new ProcessRunner(fileName, prefix.Append(scenario).Concat(arguments));
+        var process = new ProcessRunner(fileName, prefix.Append(scenario).Concat(arguments), environment);
         var app = new TestApp(process, scenario);
         try
         {

@@ -13,12 +13,16 @@ public class SnapshotOnTriggerTests
         var directory = Path.Combine(Path.GetTempPath(), $"leakwatch-e2e-snapshots-{Guid.NewGuid():N}");
         try
         {
-            using var agent = Agent.Attach(app.Pid, "--snapshot-dir", directory, "--snapshot-baseline", "--max-pause", "30s", "--output", "lines");
+            using var agent = Agent.Start(
+                ["attach", "--pid", app.Pid.ToString(CultureInfo.InvariantCulture), "--snapshot-dir", directory, "--snapshot-baseline", "--max-pause", "30s", "--output", "lines"],
+                new Dictionary<string, string> { ["LEAKWATCH_API_KEY"] = "trigger-test-key" });
             await agent.Metrics.WaitForAsync("leakwatch_snapshots_total", s => s["reason"] == "baseline");
             await Eventually.TrueAsync(() => Task.FromResult(app.Status("leaked_threads") >= 60), Eventually.DefaultTimeout, () => "the leak did not grow");
 
             using var http = new HttpClient();
-            using var response = await http.PostAsync(new Uri($"http://127.0.0.1:{agent.Port}/snapshot"), new StringContent(""));
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"http://127.0.0.1:{agent.Port}/snapshots?pid={app.Pid}"));
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "trigger-test-key");
+            using var response = await http.SendAsync(request);
             var summary = await response.Content.ReadAsStringAsync();
 
             Assert.True(response.IsSuccessStatusCode, summary);

@@ -1,0 +1,117 @@
+using System.Globalization;
+using System.Text.Json;
+using LeakWatch.EndToEnd.Tests.Harness;
+
+namespace LeakWatch.EndToEnd.Tests.Deploy;
+
+/// <summary>
+/// Every panel query of deploy/grafana/leakwatch-dashboard.json, run by a real Prometheus scraping a real agent that
+/// watches the test app, returns data: the dashboard and the metric names cannot drift apart unnoticed.
+/// </summary>
+public class DashboardQueryTests
+{
+    private const string Job = "leakwatch-e2e";
+
+    /// <summary>
+    /// Metrics the agent on this branch does not publish yet; their panels are allowed to be empty.
+    /// TODO(lead, after merging issue 3 leak rules and issue 5 pending-async): empty this list so those panels are checked too.
+    /// </summary>
+    private static readonly string[] NotYetPublished =
+    [
+        "leakwatch_leak_suspected", // issue 3: leak rules
+        "leakwatch_async_operations_pending", // issue 5: pending-async signal
+    ];
+
+    [Fact]
+    public async Task Every_panel_query_returns_data_from_a_real_Prometheus()
+    {
+        var prometheus = ExternalTool.Require("prometheus");
+        var node = ExternalTool.Require("node");
+        var queries = await ListQueriesAsync(node);
+        Assert.True(queries.Count >= 10, $"only {queries.Count} queries listed");
+
+        // Threads blocked in known frames and pending async chains, so the snapshot tables have rows.
+        using var app = await TestApp.StartAsync("blocked-threads", TestApp.Net10, "--count", "20");
+        using var agent = Agent.Start(
+            ["attach", "--pid", app.Pid.ToString(CultureInfo.InvariantCulture), "--label", "service=orders", "--snapshot-baseline", "--max-pause", "30s", "--output", "lines"]);
+        await agent.Metrics.WaitForAsync("leakwatch_snapshots_total");
+
+        var work = Directory.CreateTempSubdirectory("leakwatch-dashboard-");
+        try
+        {
+            var config = Path.Combine(work.FullName, "prometheus.yml");
+            await File.WriteAllTextAsync(config, $"""
+                global:
+                  scrape_interval: 1s
+                scrape_configs:
+                  - job_name: {Job}
+                    static_configs:
+                      - targets: ["127.0.0.1:{agent.Port}"]
+                """);
+            var port = Agent.FreePort();
+            using var server = new ProcessRunner(prometheus,
+            [
+                $"--config.file={config}", $"--storage.tsdb.path={Path.Combine(work.FullName, "data")}", $"--web.listen-address=127.0.0.1:{port}",
+            ]);
+
+            using var http = new HttpClient();
+            var pending = queries.Where(q => !NotYetPublished.Any(m => q.Contains(m, StringComparison.Ordinal))).ToList();
+            Assert.NotEmpty(pending);
+            var lastEmpty = new List<string>();
+            await Eventually.TrueAsync(
+                async () =>
+                {
+                    lastEmpty.Clear();
+                    foreach (var query in pending)
+                    {
+                        var url = $"http://127.0.0.1:{port}/api/v1/query?query={Uri.EscapeDataString(Substitute(query))}";
+                        var body = await http.GetStringAsync(url);
+                        var root = JsonDocument.Parse(body).RootElement;
+                        Assert.Equal("success", root.GetProperty("status").GetString());
+                        if (root.GetProperty("data").GetProperty("result").GetArrayLength() == 0)
+                        {
+                            lastEmpty.Add(query);
+                        }
+                    }
+
+                    return lastEmpty.Count == 0;
+                },
+                TimeSpan.FromSeconds(120),
+                () => $"queries without data: {string.Join(" | ", lastEmpty)}\n{agent.Process.Transcript}");
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>The dashboard's variables as a person picking "All" would set them.</summary>
+    private static string Substitute(string query) => query
+        .Replace("$job", Job, StringComparison.Ordinal)
+        .Replace("$service", ".*", StringComparison.Ordinal)
+        .Replace("$pid", ".*", StringComparison.Ordinal)
+        .Replace("$__rate_interval", "1m", StringComparison.Ordinal)
+        .Replace("$__interval", "15s", StringComparison.Ordinal);
+
+    private static async Task<IReadOnlyList<string>> ListQueriesAsync(string node)
+    {
+        var test = Path.Combine(RepoPaths.Root, "deploy", "test");
+        if (!File.Exists(Path.Combine(test, "node_modules", "yaml", "package.json")))
+        {
+            throw new InvalidOperationException("deploy/test/node_modules is missing: run bash deploy/test/install-tools.sh");
+        }
+
+        var list = Path.GetTempFileName();
+        try
+        {
+            using var validate = new ProcessRunner(node,
+                [Path.Combine(test, "validate-dashboard.mjs"), Path.Combine(RepoPaths.Root, "deploy", "grafana", "leakwatch-dashboard.json"), "--list-queries", list]);
+            Assert.True(await validate.WaitForExitAsync(TimeSpan.FromSeconds(120)) == 0, validate.Transcript);
+            return (await File.ReadAllLinesAsync(list)).Where(l => l.Trim().Length > 0).ToList();
+        }
+        finally
+        {
+            File.Delete(list);
+        }
+    }
+}

@@ -1,0 +1,110 @@
+using System.Net;
+using System.Text.Json;
+using LeakWatch.EndToEnd.Tests.Harness;
+using LeakWatch.EndToEnd.Tests.Snapshots;
+
+namespace LeakWatch.EndToEnd.Tests.Sidecar;
+
+/// <summary><c>POST /snapshots</c>: off without an API key, 401 with a wrong one, a snapshot with the right one, 429 while one runs.</summary>
+public class SnapshotEndpointTests
+{
+    private const string Key = "e2e-key-4f1c9a";
+
+    [Fact]
+    public async Task Without_a_configured_key_the_endpoint_is_off()
+    {
+        using var app = await TestApp.StartAsync("steady");
+        using var agent = Agent.Attach(app.Pid, "--output", "lines");
+        await AgentProbes.WaitForStatusAsync(agent, "/readyz", HttpStatusCode.OK);
+
+        using var response = await AgentProbes.PostSnapshotAsync(agent, $"?pid={app.Pid}", Key);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("API key", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain(await agent.Metrics.ScrapeAsync(), s => s.Name == "leakwatch_snapshots_total");
+    }
+
+    [Fact]
+    public async Task The_key_from_the_environment_guards_it_and_the_right_key_gets_a_snapshot()
+    {
+        using var app = await TestApp.StartAsync("thread-leak", TestApp.Net10, "--rate", "20");
+        using var agent = Agent.Start(
+            ["attach", "--pid", AgentProbes.Text(app.Pid), "--output", "lines", "--max-pause", "30s"],
+            new Dictionary<string, string> { ["LEAKWATCH_API_KEY"] = Key });
+        await AgentProbes.WaitForStatusAsync(agent, "/readyz", HttpStatusCode.OK);
+
+        using (var missing = await AgentProbes.PostSnapshotAsync(agent, $"?pid={app.Pid}", key: null))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, missing.StatusCode);
+        }
+
+        using (var wrong = await AgentProbes.PostSnapshotAsync(agent, $"?pid={app.Pid}", Key + "x"))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        }
+
+        using (var unknown = await AgentProbes.PostSnapshotAsync(agent, "?pid=999999", Key))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        }
+
+        using (var text = await AgentProbes.PostSnapshotAsync(agent, $"?pid={app.Pid}", Key))
+        {
+            var body = await text.Content.ReadAsStringAsync();
+            Assert.True(text.StatusCode == HttpStatusCode.OK, body);
+            Assert.StartsWith("Snapshot (manual): ", body, StringComparison.Ordinal);
+        }
+
+        // One process watched: the pid may be left out. JSON on request.
+        using (var json = await AgentProbes.PostSnapshotAsync(agent, "", Key, "application/json"))
+        {
+            var body = await json.Content.ReadAsStringAsync();
+            Assert.True(json.StatusCode == HttpStatusCode.OK, body);
+            var root = JsonDocument.Parse(body).RootElement;
+            Assert.Equal(app.Pid, root.GetProperty("pid").GetInt32());
+            Assert.Equal("manual", root.GetProperty("reason").GetString());
+            Assert.True(root.GetProperty("threads").GetInt32() > 0);
+        }
+
+        await agent.Metrics.WaitForAsync("leakwatch_snapshots_total", s => s["reason"] == "manual" && s.Value == 2);
+        await TargetChecks.AssertStillRunningAsync(app);
+    }
+
+    [Fact]
+    public async Task A_second_request_while_a_snapshot_runs_is_answered_429_at_once()
+    {
+        // 1 000 blocked threads and 10 000 chains: a walk long enough for a second request to arrive during it.
+        using var app = await TestApp.StartAsync("blocked-threads", TestApp.Net10, "--count", "1000");
+        var keyFile = Path.GetTempFileName();
+        await File.WriteAllTextAsync(keyFile, Key + "\n");
+        try
+        {
+            using var agent = Agent.Attach(app.Pid, "--output", "lines", "--max-pause", "30s", "--api-key-file", keyFile);
+            await AgentProbes.WaitForStatusAsync(agent, "/readyz", HttpStatusCode.OK);
+
+            var first = AgentProbes.PostSnapshotAsync(agent, $"?pid={app.Pid}", Key);
+            var statuses = new List<HttpStatusCode>();
+            while (!first.IsCompleted)
+            {
+                using var second = await AgentProbes.PostSnapshotAsync(agent, $"?pid={app.Pid}", Key);
+                statuses.Add(second.StatusCode);
+                if (second.StatusCode == (HttpStatusCode)429)
+                {
+                    Assert.Equal("5", second.Headers.RetryAfter?.Delta?.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    break;
+                }
+            }
+
+            using var firstResponse = await first;
+            Assert.Equal(HttpStatusCode.OK, firstResponse.StatusCode);
+            // Each extra request either found the first one running (429) or ran after it (200): never queued behind it.
+            Assert.All(statuses, s => Assert.True(s is HttpStatusCode.OK or (HttpStatusCode)429, s.ToString()));
+            Assert.Contains((HttpStatusCode)429, statuses);
+            await TargetChecks.AssertStillRunningAsync(app);
+        }
+        finally
+        {
+            File.Delete(keyFile);
+        }
+    }
+}
