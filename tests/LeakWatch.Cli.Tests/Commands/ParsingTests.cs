@@ -67,6 +67,9 @@ public class ParsingTests
     [InlineData("attach --pid 1 --urls http://127.0.0.1", "--urls takes an http:// URL with a port")]
     [InlineData("attach --pid 1 --urls https://127.0.0.1:9473", "--urls takes an http:// URL with a port")]
     [InlineData("attach --pid 1 --output xml", "xml")]
+    [InlineData("attach --pid 1 --all", "Give one of --pid, --name, --all and --diagnostic-port")]
+    [InlineData("attach --all --diagnostic-port /diag/s", "Give one of --pid, --name, --all and --diagnostic-port")]
+    [InlineData("attach --name x --diagnostic-port /diag/s", "Give one of --pid, --name, --all and --diagnostic-port")]
     public void Invalid_command_lines_explain_themselves(string commandLine, string expectedError)
     {
         var result = LeakWatchCli.CreateRootCommand().Parse(commandLine);
@@ -87,5 +90,31 @@ public class ParsingTests
             "leakwatch: --interval takes a duration such as 500ms, 1s, 10m or 1h, not 'soon'. Run 'leakwatch attach --help' for usage.",
             error.ToString().TrimEnd());
         Assert.Empty(output.ToString());
+    }
+
+    [Theory]
+    [InlineData("attach --all")]
+    [InlineData("attach --all --name LeakWatch.TestApp")]
+    [InlineData("attach --diagnostic-port /diag/leakwatch.sock --urls http://0.0.0.0:9473")]
+    [InlineData("attach --diagnostic-port /diag/leakwatch.sock --api-key-file /secrets/key --config /etc/leakwatch.yaml")]
+    public void Watching_many_processes_needs_no_pid(string commandLine)
+    {
+        var (_, result) = ParseAttach(commandLine);
+
+        Assert.Empty(result.Errors);
+    }
+
+    [Fact]
+    public void Flags_reach_the_options_model_and_beat_the_environment()
+    {
+        var watch = new WatchOptions { Environment = () => new Dictionary<string, string> { ["LEAKWATCH_LABELS"] = "service=orders,team=env", ["LEAKWATCH_INTERVAL"] = "5s" } };
+        var root = new RootCommand { new AttachCommand(watch) };
+        var result = root.Parse("attach --diagnostic-port /diag/leakwatch.sock --label team=flag --interval 2s");
+
+        var options = watch.Bind(result, null);
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(new Dictionary<string, string> { ["service"] = "orders", ["team"] = "flag" }, options.Labels);
+        Assert.Equal(TimeSpan.FromSeconds(2), options.Counters.Interval);
     }
 }
