@@ -70,7 +70,7 @@ public sealed class DiagnosticPortListener : IAsyncDisposable
         {
             throw new LeakWatchException(
                 Root(e) is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } ? ExitCode.PortUnavailable : ExitCode.InvalidConfiguration,
-                $"Cannot listen on the diagnostic port {path}: {Root(e).Message}.",
+                $"Cannot listen on the diagnostic port {path}: {Root(e).Message}. Is another leakwatch listening on it? Give each agent its own socket path.",
                 e);
         }
 

@@ -9,6 +9,14 @@ public static class ProcFs
 
     public static bool IsVisible(int pid) => Directory.Exists(ProcessDirectory(pid));
 
+    /// <summary>Whether the process has exited and waits to be reaped (state Z in /proc/PID/stat).</summary>
+    public static bool IsZombie(int pid)
+    {
+        var stat = TryRead(Path.Combine(ProcessDirectory(pid), "stat"));
+        var close = stat?.LastIndexOf(')') ?? -1;
+        return stat is not null && close >= 0 && close + 2 < stat.Length && stat[close + 2] == 'Z';
+    }
+
     /// <summary>The command line with arguments separated by spaces, or null.</summary>
     public static string? CommandLine(int pid)
     {

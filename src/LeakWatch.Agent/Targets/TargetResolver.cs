@@ -112,7 +112,8 @@ public static class TargetResolver
     {
         if (ProcFs.IsVisible(pid))
         {
-            return true;
+            // A killed process whose parent has not reaped it yet is still listed, as a zombie: it is gone.
+            return !ProcFs.IsZombie(pid);
         }
 
         try

@@ -69,5 +69,27 @@ public sealed class DiagnosticPortTests : IDisposable
         Assert.True(app.IsRunning);
     }
 
+    [Fact]
+    public async Task A_socket_another_agent_listens_on_is_refused_with_exit_6()
+    {
+        using var agent = Agent.Start(["attach", "--diagnostic-port", Socket, "--output", "lines"]);
+        await AgentProbes.WaitForStatusAsync(agent, "/readyz", HttpStatusCode.OK);
+
+        var (exitCode, _, error) = await Agent.RunAsync(TimeSpan.FromSeconds(60), "attach", "--diagnostic-port", Socket, "--urls", "none");
+
+        Assert.Equal(6, exitCode);
+        Assert.StartsWith($"leakwatch: Cannot listen on the diagnostic port {Socket}: ", error, StringComparison.Ordinal);
+        Assert.False(agent.Process.HasExited);
+    }
+
+    [Fact]
+    public async Task A_socket_in_a_missing_directory_is_a_configuration_error()
+    {
+        var (exitCode, _, error) = await Agent.RunAsync(TimeSpan.FromSeconds(60), "attach", "--diagnostic-port", "/no/such/dir/leakwatch.sock", "--urls", "none");
+
+        Assert.Equal(7, exitCode);
+        Assert.Contains("does not exist", error, StringComparison.Ordinal);
+    }
+
     public void Dispose() => _directory.Delete(recursive: true);
 }
