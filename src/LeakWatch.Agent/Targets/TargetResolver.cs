@@ -40,6 +40,12 @@ public static class TargetResolver
 
         if (!DiagnosticsClient.GetPublishedProcesses().Contains(pid))
         {
+            if (!ProcessExists(pid))
+            {
+                // It exited between the two looks (its socket goes first): not found, not "not .NET".
+                throw new LeakWatchException(ExitCode.TargetNotFound, $"No process has pid {pid}. Run 'leakwatch ps' to list the .NET processes you can attach to.");
+            }
+
             var name = ProcFs.Comm(pid) ?? "?";
             throw new LeakWatchException(
                 ExitCode.TargetNotSupported,
