@@ -4,6 +4,9 @@ using LeakWatch.EndToEnd.Tests.Harness;
 namespace LeakWatch.EndToEnd.Tests.Sidecar;
 
 /// <summary><c>attach --all</c>: one agent for every .NET process it can see (a shared-pid pod, a node).</summary>
+// An agent watching every process on the machine would also watch (and, when its rules fire, snapshot) the
+// test apps of tests running beside it: these tests run alone.
+[Collection(MachineWideTests.Name)]
 public class AllProcessesTests
 {
     [Fact]
