@@ -197,7 +197,8 @@ public sealed class AttachSession : IAsyncDisposable
                     target.ProcVisible,
                     sink,
                     () => listener.Remove(connection),
-                    cancellation);
+                    cancellation,
+                    AttachDefaults.ListenStartupDelay);
             }
         }
         finally
@@ -255,7 +256,8 @@ public sealed class AttachSession : IAsyncDisposable
         bool readProc,
         ISampleSink sink,
         Action? onGone,
-        CancellationToken cancellation)
+        CancellationToken cancellation,
+        TimeSpan startDelay = default)
     {
         var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -265,6 +267,11 @@ public sealed class AttachSession : IAsyncDisposable
             try
             {
                 Message?.Invoke($"Watching {Describe(target)}.");
+                if (startDelay > TimeSpan.Zero)
+                {
+                    await Task.Delay(startDelay, _time, stop.Token).ConfigureAwait(false);
+                }
+
                 await WatchAsync(target, client, isAlive, readProc, sink, stop.Token).ConfigureAwait(false);
                 Message?.Invoke($"Process {target.Pid} ({target.Name}) exited.");
             }
