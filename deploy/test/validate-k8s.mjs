@@ -150,8 +150,8 @@ for (const { where, obj } of workloads) {
   req(sidecar.readinessProbe?.httpGet?.path === "/readyz" && sidecar.readinessProbe?.httpGet?.port === "metrics", "readinessProbe must be GET /readyz on port metrics");
   req(sidecar.livenessProbe?.httpGet?.path === "/healthz" && sidecar.livenessProbe?.httpGet?.port === "metrics", "livenessProbe must be GET /healthz on port metrics");
   const r = sidecar.resources ?? {};
-  req(r.requests?.cpu === "10m" && r.requests?.memory === "48Mi" && r.limits?.cpu === "200m" && r.limits?.memory === "128Mi",
-    "resources must be requests 10m/48Mi, limits 200m/128Mi");
+  req(r.requests?.cpu === "10m" && r.requests?.memory === "80Mi" && r.limits?.cpu === "200m" && r.limits?.memory === "256Mi",
+    "resources must be requests 10m/80Mi, limits 200m/256Mi");
   const sc = sidecar.securityContext ?? {};
   req(sc.runAsNonRoot === true && sc.readOnlyRootFilesystem === true && sc.allowPrivilegeEscalation === false, "securityContext must set runAsNonRoot, readOnlyRootFilesystem, allowPrivilegeEscalation: false");
   req((sc.capabilities?.drop ?? []).includes("ALL"), "must drop ALL capabilities");
