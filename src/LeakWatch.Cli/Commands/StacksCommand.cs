@@ -33,7 +33,7 @@ internal sealed class StacksCommand : Command
             var options = new SnapshotOptions
             {
                 Route = parseResult.GetValue(Via),
-                MaxPause = parseResult.GetValue(MaxPause),
+                MaxPause = TargetOptions.DurationOrDefault(parseResult, MaxPause, SnapshotDefaults.MaxPause),
             };
             StackSnapshot snapshot;
             try

@@ -43,13 +43,19 @@ internal sealed class TargetOptions
     public TargetProcess Resolve(ParseResult parseResult) =>
         parseResult.GetValue(Pid) is { } pid ? TargetResolver.ByPid(pid) : TargetResolver.ByName(parseResult.GetValue(Name)!);
 
+    /// <summary>
+    /// A duration option whose default is written in the description ("[default: 1s]"): System.CommandLine would print
+    /// a default value as a TimeSpan ("00:00:01"). Read it with <see cref="DurationOrDefault"/>.
+    /// </summary>
     public static Option<TimeSpan> DurationOption(string name, string description, TimeSpan defaultValue, TimeSpan minimum) => new(name)
     {
-        Description = description,
+        Description = $"{description} [default: {DurationParser.Format(defaultValue)}]",
         HelpName = "duration",
-        DefaultValueFactory = _ => defaultValue,
         CustomParser = result => ParseDuration(result, name, minimum),
     };
+
+    public static TimeSpan DurationOrDefault(ParseResult parseResult, Option<TimeSpan> option, TimeSpan defaultValue) =>
+        parseResult.GetResult(option) is { Implicit: false } ? parseResult.GetValue(option) : defaultValue;
 
     public static Option<TimeSpan?> OptionalDurationOption(string name, string description, TimeSpan minimum) => new(name)
     {
