@@ -15,7 +15,8 @@ public static class AttachDefaults
     /// start of the process, and enabling event sources while the app runs its first static constructors can
     /// deadlock the app inside the runtime (seen: ArrayPoolEventSource's type initializer on the main thread waiting
     /// for EventListener's lock, held by the enable callback of MetricsEventSource waiting for that type initializer;
-    /// the test app hung before printing READY in 3 of 3 runs without this delay).
+    /// the test app hung before printing READY in 3 of 3 runs without this delay). <c>--all</c> likewise leaves a
+    /// process younger than this for its next round.
     /// </summary>
     public static readonly TimeSpan ListenStartupDelay = TimeSpan.FromSeconds(3);
 

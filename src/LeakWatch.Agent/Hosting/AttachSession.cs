@@ -163,6 +163,11 @@ public sealed class AttachSession : IAsyncDisposable
 
             foreach (var pid in pids.Where(p => !_watched.ContainsKey(PidKey(p)) && !_ignoredPids.ContainsKey(p)))
             {
+                if (ProcFs.Age(pid) < AttachDefaults.ListenStartupDelay)
+                {
+                    continue; // too young to enable event sources safely; the next round picks it up
+                }
+
                 var target = TargetResolver.Describe(pid);
                 if (_options.NameFilter is { } name && !TargetResolver.Matches(target, name))
                 {

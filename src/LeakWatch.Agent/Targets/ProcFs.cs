@@ -46,6 +46,27 @@ public static class ProcFs
             .Distinct(StringComparer.Ordinal);
     }
 
+    /// <summary>How long ago the process started (starttime in /proc/PID/stat against /proc/uptime), or null.</summary>
+    public static TimeSpan? Age(int pid)
+    {
+        const double ClockTicksPerSecond = 100; // USER_HZ
+        var stat = TryRead(Path.Combine(ProcessDirectory(pid), "stat"));
+        var uptime = TryRead("/proc/uptime");
+        var close = stat?.LastIndexOf(')') ?? -1;
+        if (stat is null || uptime is null || close < 0)
+        {
+            return null;
+        }
+
+        // After ")" the state is field 3 of stat(5), so starttime (field 22) is at index 19.
+        var fields = stat[(close + 2)..].Split(' ');
+        return fields.Length > 19
+               && double.TryParse(fields[19], NumberStyles.Integer, CultureInfo.InvariantCulture, out var startTicks)
+               && double.TryParse(uptime.Split(' ')[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var uptimeSeconds)
+            ? TimeSpan.FromSeconds(Math.Max(0, uptimeSeconds - startTicks / ClockTicksPerSecond))
+            : null;
+    }
+
     internal static string? TryRead(string path)
     {
         try
