@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using LeakWatch.EndToEnd.Tests.Harness;
 
 namespace LeakWatch.EndToEnd.Tests.Deploy;
@@ -21,7 +20,6 @@ public class DashboardQueryTests
     [Fact]
     public async Task Every_panel_query_returns_data_from_a_real_Prometheus()
     {
-        var prometheus = ExternalTool.Require("prometheus");
         var node = ExternalTool.Require("node");
         var queries = await ListQueriesAsync(node);
         Assert.True(queries.Count >= 10, $"only {queries.Count} queries listed");
@@ -32,53 +30,26 @@ public class DashboardQueryTests
             ["attach", "--pid", app.Pid.ToString(CultureInfo.InvariantCulture), "--label", "service=orders", "--snapshot-baseline", "--max-pause", "30s", "--output", "lines"]);
         await agent.Metrics.WaitForAsync("leakwatch_snapshots_total");
 
-        var work = Directory.CreateTempSubdirectory("leakwatch-dashboard-");
-        try
-        {
-            var config = Path.Combine(work.FullName, "prometheus.yml");
-            await File.WriteAllTextAsync(config, $"""
-                global:
-                  scrape_interval: 1s
-                scrape_configs:
-                  - job_name: {Job}
-                    static_configs:
-                      - targets: ["127.0.0.1:{agent.Port}"]
-                """);
-            var port = Agent.FreePort();
-            using var server = new ProcessRunner(prometheus,
-            [
-                $"--config.file={config}", $"--storage.tsdb.path={Path.Combine(work.FullName, "data")}", $"--web.listen-address=127.0.0.1:{port}",
-            ]);
-
-            using var http = new HttpClient();
-            var pending = queries.Where(q => !AllowedEmpty.Any(m => q.Contains(m, StringComparison.Ordinal))).ToList();
-            Assert.NotEmpty(pending);
-            var lastEmpty = new List<string>();
-            await Eventually.TrueAsync(
-                async () =>
+        using var server = await PrometheusServer.StartAsync(agent, Job);
+        var pending = queries.Where(q => !AllowedEmpty.Any(m => q.Contains(m, StringComparison.Ordinal))).ToList();
+        Assert.NotEmpty(pending);
+        var lastEmpty = new List<string>();
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                lastEmpty.Clear();
+                foreach (var query in pending)
                 {
-                    lastEmpty.Clear();
-                    foreach (var query in pending)
+                    if ((await server.QueryAsync(Substitute(query))).GetArrayLength() == 0)
                     {
-                        var url = $"http://127.0.0.1:{port}/api/v1/query?query={Uri.EscapeDataString(Substitute(query))}";
-                        var body = await http.GetStringAsync(url);
-                        var root = JsonDocument.Parse(body).RootElement;
-                        Assert.Equal("success", root.GetProperty("status").GetString());
-                        if (root.GetProperty("data").GetProperty("result").GetArrayLength() == 0)
-                        {
-                            lastEmpty.Add(query);
-                        }
+                        lastEmpty.Add(query);
                     }
+                }
 
-                    return lastEmpty.Count == 0;
-                },
-                TimeSpan.FromSeconds(120),
-                () => $"queries without data: {string.Join(" | ", lastEmpty)}\n{agent.Process.Transcript}");
-        }
-        finally
-        {
-            work.Delete(recursive: true);
-        }
+                return lastEmpty.Count == 0;
+            },
+            TimeSpan.FromSeconds(120),
+            () => $"queries without data: {string.Join(" | ", lastEmpty)}\n{agent.Process.Transcript}");
     }
 
     /// <summary>The dashboard's variables as a person picking "All" would set them.</summary>

@@ -39,49 +39,23 @@ public class PrometheusCompatibilityTests
     [Fact]
     public async Task A_real_Prometheus_server_scrapes_the_target_series_with_their_pid()
     {
-        var prometheus = ExternalTool.Require("prometheus");
         using var app = await TestApp.StartAsync("steady");
         using var agent = Agent.Attach(app.Pid, "--label", "service=orders");
         await agent.Metrics.WaitForAsync("process_num_threads");
+        using var server = await PrometheusServer.StartAsync(agent, "leakwatch");
 
-        var work = Directory.CreateTempSubdirectory("leakwatch-prometheus-");
-        try
-        {
-            var config = Path.Combine(work.FullName, "prometheus.yml");
-            await File.WriteAllTextAsync(config, $"""
-                global:
-                  scrape_interval: 1s
-                scrape_configs:
-                  - job_name: leakwatch
-                    static_configs:
-                      - targets: ["127.0.0.1:{agent.Port}"]
-                """);
-            var port = Agent.FreePort();
-            using var server = new ProcessRunner(prometheus,
-            [
-                $"--config.file={config}", $"--storage.tsdb.path={Path.Combine(work.FullName, "data")}", $"--web.listen-address=127.0.0.1:{port}",
-            ]);
+        var pid = app.Pid.ToString(CultureInfo.InvariantCulture);
+        var result = await Eventually.ValueAsync(
+            async () =>
+            {
+                var series = await server.QueryAsync($"process_num_threads{{job=\"leakwatch\",pid=\"{pid}\",service=\"orders\"}}");
+                return series.GetArrayLength() > 0 ? series[0].GetRawText() : null;
+            },
+            TimeSpan.FromSeconds(90),
+            () => server.Process.Transcript);
 
-            var pid = app.Pid.ToString(CultureInfo.InvariantCulture);
-            using var http = new HttpClient();
-            var query = Uri.EscapeDataString($"process_num_threads{{job=\"leakwatch\",pid=\"{pid}\",service=\"orders\"}}");
-            var result = await Eventually.ValueAsync(
-                async () =>
-                {
-                    var body = await http.GetStringAsync($"http://127.0.0.1:{port}/api/v1/query?query={query}");
-                    var series = JsonDocument.Parse(body).RootElement.GetProperty("data").GetProperty("result");
-                    return series.GetArrayLength() > 0 ? series[0].GetRawText() : null;
-                },
-                TimeSpan.FromSeconds(90),
-                () => server.Transcript);
-
-            var first = JsonDocument.Parse(result).RootElement;
-            Assert.Equal("LeakWatch.TestApp", first.GetProperty("metric").GetProperty("process_name").GetString());
-            Assert.True(double.Parse(first.GetProperty("value")[1].GetString()!, CultureInfo.InvariantCulture) > 0);
-        }
-        finally
-        {
-            work.Delete(recursive: true);
-        }
+        var first = JsonDocument.Parse(result).RootElement;
+        Assert.Equal("LeakWatch.TestApp", first.GetProperty("metric").GetProperty("process_name").GetString());
+        Assert.True(double.Parse(first.GetProperty("value")[1].GetString()!, CultureInfo.InvariantCulture) > 0);
     }
 }
