@@ -11,9 +11,6 @@ namespace LeakWatch.Agent.Counters;
 /// </summary>
 public static class ProcStatSource
 {
-    // USER_HZ: the unit of utime/stime in /proc/PID/stat. 100 on every mainstream Linux architecture.
-    private const double ClockTicksPerSecond = 100;
-
     public static IEnumerable<MetricSample> Read(int pid, DateTimeOffset now)
     {
         var directory = ProcFs.ProcessDirectory(pid);
@@ -38,7 +35,7 @@ public static class ProcStatSource
             yield return Gauge("process_open_fds", descriptors, now, "Number of open file descriptors.");
         }
 
-        if (CpuSeconds(directory) is { } cpu)
+        if (CpuSeconds(pid) is { } cpu)
         {
             yield return new MetricSample("process_cpu_seconds_total", MetricKind.Counter, cpu, now, LabelSet.Empty, "Total user and system CPU time spent in seconds.");
         }
@@ -74,25 +71,9 @@ public static class ProcStatSource
         }
     }
 
-    /// <summary>utime + stime from /proc/PID/stat; fields counted after the ")" that ends the command name.</summary>
-    private static double? CpuSeconds(string directory)
-    {
-        var stat = ProcFs.TryRead(Path.Combine(directory, "stat"));
-        var close = stat?.LastIndexOf(')') ?? -1;
-        if (stat is null || close < 0)
-        {
-            return null;
-        }
-
-        var fields = stat[(close + 2)..].Split(' ');
-        // After ")": state is field 3 of stat(5), so utime (14) and stime (15) are at 11 and 12 here.
-        if (fields.Length > 12
-            && double.TryParse(fields[11], NumberStyles.Integer, CultureInfo.InvariantCulture, out var user)
-            && double.TryParse(fields[12], NumberStyles.Integer, CultureInfo.InvariantCulture, out var system))
-        {
-            return (user + system) / ClockTicksPerSecond;
-        }
-
-        return null;
-    }
+    /// <summary>utime + stime (fields 14 and 15 of /proc/PID/stat) in seconds.</summary>
+    private static double? CpuSeconds(int pid) =>
+        ProcFs.StatFields(pid) is { } fields && ProcFs.StatField(fields, 14) is { } user && ProcFs.StatField(fields, 15) is { } system
+            ? (user + system) / ProcFs.ClockTicksPerSecond
+            : null;
 }

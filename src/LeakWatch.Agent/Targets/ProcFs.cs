@@ -46,22 +46,37 @@ public static class ProcFs
             .Distinct(StringComparer.Ordinal);
     }
 
-    /// <summary>How long ago the process started (starttime in /proc/PID/stat against /proc/uptime), or null.</summary>
+    /// <summary>USER_HZ, the unit of the clock-tick fields of /proc/PID/stat: 100 on every mainstream Linux architecture.</summary>
+    public const double ClockTicksPerSecond = 100;
+
+    /// <summary>
+    /// Fields 3 onwards of /proc/PID/stat (counted after the ")" that ends the command name, which may itself contain
+    /// spaces), or null. Read a field by its stat(5) number with <see cref="StatField"/>.
+    /// </summary>
+    public static string[]? StatFields(int pid)
+    {
+        var stat = TryRead(Path.Combine(ProcessDirectory(pid), "stat"));
+        var close = stat?.LastIndexOf(')') ?? -1;
+        return stat is null || close < 0 || close + 2 > stat.Length ? null : stat[(close + 2)..].Split(' ');
+    }
+
+    /// <summary>Field N (1-based, as stat(5) numbers them) of <see cref="StatFields"/> as a number, or null.</summary>
+    public static double? StatField(string[] fields, int field)
+    {
+        var index = field - 3; // the state, field 3, comes first
+        return index >= 0 && index < fields.Length
+               && double.TryParse(fields[index], NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : null;
+    }
+
+    /// <summary>How long ago the process started (starttime, field 22, against /proc/uptime), or null.</summary>
     public static TimeSpan? Age(int pid)
     {
-        const double ClockTicksPerSecond = 100; // USER_HZ
-        var stat = TryRead(Path.Combine(ProcessDirectory(pid), "stat"));
         var uptime = TryRead("/proc/uptime");
-        var close = stat?.LastIndexOf(')') ?? -1;
-        if (stat is null || uptime is null || close < 0)
-        {
-            return null;
-        }
-
-        // After ")" the state is field 3 of stat(5), so starttime (field 22) is at index 19.
-        var fields = stat[(close + 2)..].Split(' ');
-        return fields.Length > 19
-               && double.TryParse(fields[19], NumberStyles.Integer, CultureInfo.InvariantCulture, out var startTicks)
+        return StatFields(pid) is { } fields
+               && StatField(fields, 22) is { } startTicks
+               && uptime is not null
                && double.TryParse(uptime.Split(' ')[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var uptimeSeconds)
             ? TimeSpan.FromSeconds(Math.Max(0, uptimeSeconds - startTicks / ClockTicksPerSecond))
             : null;
