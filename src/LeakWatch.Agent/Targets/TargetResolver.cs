@@ -11,9 +11,7 @@ public static class TargetResolver
     /// <summary>Every .NET process with a diagnostic port this user can see, except leakwatch itself.</summary>
     public static IReadOnlyList<TargetProcess> ListAttachable()
     {
-        var self = Environment.ProcessId;
-        return DiagnosticsClient.GetPublishedProcesses()
-            .Where(pid => pid != self && ProcFs.IsVisible(pid))
+        return ListAttachablePids()
             .Select(Describe)
             .OrderBy(p => p.Pid)
             .ToList();
@@ -23,7 +21,42 @@ public static class TargetResolver
     public static IReadOnlyList<int> ListAttachablePids()
     {
         var self = Environment.ProcessId;
-        return DiagnosticsClient.GetPublishedProcesses().Where(pid => pid != self && ProcFs.IsVisible(pid)).Order().ToList();
+        return PublishedPids().Where(pid => pid != self && ProcFs.IsVisible(pid)).Order().ToList();
+    }
+
+    /// <summary>
+    /// The pids with a live diagnostic socket. The runtime names its socket <c>dotnet-diagnostic-{pid}-{key}-socket</c>,
+    /// the key being the process's start time in clock ticks (field 22 of /proc/PID/stat). A process killed with
+    /// SIGKILL leaves its socket behind, and once pids wrap a stale socket would make an unrelated process (a
+    /// <c>sleep</c>) look like .NET: a socket counts only when its key matches the process now holding that pid.
+    /// </summary>
+    private static IEnumerable<int> PublishedPids()
+    {
+        var published = DiagnosticsClient.GetPublishedProcesses().ToHashSet();
+        var keys = new Dictionary<int, List<double>>();
+        try
+        {
+            foreach (var socket in Directory.EnumerateFiles(Path.GetTempPath(), "dotnet-diagnostic-*-*-socket"))
+            {
+                var parts = Path.GetFileName(socket).Split('-');
+                if (parts.Length == 5
+                    && int.TryParse(parts[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out var pid)
+                    && double.TryParse(parts[3], NumberStyles.Integer, CultureInfo.InvariantCulture, out var key))
+                {
+                    (keys.TryGetValue(pid, out var list) ? list : keys[pid] = []).Add(key);
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return published; // cannot read the folder: trust the client's list
+        }
+
+        return published.Where(pid =>
+            ProcFs.StatFields(pid) is not { } fields
+            || ProcFs.StatField(fields, 22) is not { } startTime
+            || !keys.TryGetValue(pid, out var socketKeys)
+            || socketKeys.Contains(startTime));
     }
 
     public static TargetProcess ByPid(int pid)
@@ -38,7 +71,7 @@ public static class TargetResolver
             throw new LeakWatchException(ExitCode.TargetNotFound, $"No process has pid {pid}. Run 'leakwatch ps' to list the .NET processes you can attach to.");
         }
 
-        if (!DiagnosticsClient.GetPublishedProcesses().Contains(pid))
+        if (!PublishedPids().Contains(pid))
         {
             if (!ProcessExists(pid))
             {

@@ -32,6 +32,24 @@ public class UserErrorTests
     }
 
     [Fact]
+    public async Task A_process_that_is_not_dotnet_despite_a_stale_socket_with_its_pid()
+    {
+        // A .NET process killed with SIGKILL leaves its socket; once pids wrap, another process may get that pid.
+        using var sleep = Process.Start("sleep", "120");
+        var stale = Path.Combine(Path.GetTempPath(), $"dotnet-diagnostic-{sleep.Id}-1-socket");
+        await File.WriteAllTextAsync(stale, "");
+        try
+        {
+            AssertOneLineError(await Agent.RunAsync("attach", "--pid", sleep.Id.ToString(CultureInfo.InvariantCulture)), 4, "has no .NET diagnostic port");
+        }
+        finally
+        {
+            File.Delete(stale);
+            sleep.Kill();
+        }
+    }
+
+    [Fact]
     public async Task A_name_that_matches_no_process() =>
         AssertOneLineError(await Agent.RunAsync("attach", "--name", "no-such-service"), 3, "No .NET process is named 'no-such-service'");
 
