@@ -193,46 +193,10 @@ internal sealed class WatchOptions
         command.Options.Add(AsyncOpsStacks);
         command.Options.Add(ApiKeyFile);
         command.Options.Add(Config);
-        Labels.Validators.Add(result =>
-        {
-            foreach (var token in result.Tokens)
-            {
-                if (!LabelParser.TryParse(token.Value, out _, out var error))
-                {
-                    result.AddError($"--label {error}");
-                }
-            }
-        });
-        Thresholds.Validators.Add(result =>
-        {
-            foreach (var token in result.Tokens)
-            {
-                if (!RuleShortcuts.TryParseThreshold(token.Value, out _, out var error))
-                {
-                    result.AddError($"--threshold {error}");
-                }
-            }
-        });
-        Growth.Validators.Add(result =>
-        {
-            foreach (var token in result.Tokens)
-            {
-                if (!RuleShortcuts.TryParseGrowth(token.Value, out _, out var error))
-                {
-                    result.AddError($"--growth {error}");
-                }
-            }
-        });
-        Webhooks.Validators.Add(result =>
-        {
-            foreach (var token in result.Tokens)
-            {
-                if (!WebhookParser.TryParse(token.Value, out _, out var error))
-                {
-                    result.AddError($"--webhook {error}");
-                }
-            }
-        });
+        ValidateEachValue(Labels, text => LabelParser.TryParse(text, out _, out var error) ? null : error);
+        ValidateEachValue(Thresholds, text => RuleShortcuts.TryParseThreshold(text, out _, out var error) ? null : error);
+        ValidateEachValue(Growth, text => RuleShortcuts.TryParseGrowth(text, out _, out var error) ? null : error);
+        ValidateEachValue(Webhooks, text => WebhookParser.TryParse(text, out _, out var error) ? null : error);
         Urls.Validators.Add(result =>
         {
             if (result.Implicit)
@@ -399,6 +363,19 @@ internal sealed class WatchOptions
         });
         return (int)ExitCode.Success;
     }
+
+    /// <summary>A repeatable option whose every value must parse; <paramref name="errorOf"/> returns null for a good value.</summary>
+    private static void ValidateEachValue(Option<string[]> option, Func<string, string?> errorOf) =>
+        option.Validators.Add(result =>
+        {
+            foreach (var token in result.Tokens)
+            {
+                if (errorOf(token.Value) is { } error)
+                {
+                    result.AddError($"{option.Name} {error}");
+                }
+            }
+        });
 
     private ConfigurationLayer FlagsLayer(ParseResult parseResult, (AgentSetting Setting, Option Option)[] extraFlags)
     {
