@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace LeakWatch.TestApp;
 
-/// <summary>Parses <c>&lt;scenario&gt; [--rate N] [--count N] [--exit-after SECONDS]</c> and prints usage.</summary>
+/// <summary>Parses <c>&lt;scenario&gt; [--rate N] [--count N] [--exit-after SECONDS] [--pause-meter MS]</c> and prints usage.</summary>
 internal static class CommandLine
 {
     public const int UsageExitCode = 2;
@@ -41,6 +41,9 @@ internal static class CommandLine
                 case "--count" when TryParseCount(value, out var count):
                     scenarioArgs = scenarioArgs with { Count = count };
                     break;
+                case "--pause-meter" when TryParseCount(value, out var threshold):
+                    scenarioArgs = scenarioArgs with { PauseMeterMilliseconds = threshold };
+                    break;
                 case "--exit-after" when TryParseSeconds(value, out var exitAfter):
                     scenarioArgs = scenarioArgs with { ExitAfter = exitAfter };
                     break;
@@ -63,7 +66,7 @@ internal static class CommandLine
 
         var usage = Console.Out;
 
-        usage.WriteLine("usage: LeakWatch.TestApp <scenario> [--rate N] [--count N] [--exit-after SECONDS]");
+        usage.WriteLine("usage: LeakWatch.TestApp <scenario> [--rate N] [--count N] [--exit-after SECONDS] [--pause-meter MS]");
         usage.WriteLine();
         usage.WriteLine("scenarios:");
         var width = ScenarioCatalog.All.Max(scenario => scenario.Name.Length);

@@ -4,7 +4,8 @@ namespace LeakWatch.TestApp;
 /// <param name="Rate">Items per second for scenarios that grow over time (<c>--rate</c>).</param>
 /// <param name="Count">Population size for scenarios that build once and hold (<c>--count</c>).</param>
 /// <param name="ExitAfter">Stop cleanly after this long (<c>--exit-after</c>); run until signalled when null.</param>
-internal sealed record ScenarioArgs(int? Rate, int? Count, TimeSpan? ExitAfter)
+/// <param name="PauseMeterMilliseconds">Report every pause longer than this (<c>--pause-meter MS</c>); off when null.</param>
+internal sealed record ScenarioArgs(int? Rate, int? Count, TimeSpan? ExitAfter, int? PauseMeterMilliseconds = null)
 {
     public static ScenarioArgs None { get; } = new(null, null, null);
 

@@ -58,6 +58,16 @@ internal static class Protocol
         }
     }
 
+    /// <summary>Writes one protocol line (after READY or not), never interleaved with another.</summary>
+    public static void WriteLine(string line)
+    {
+        lock (OutputGate)
+        {
+            Console.Out.WriteLine(line);
+            Console.Out.Flush();
+        }
+    }
+
     private static void WriteStatusLine()
     {
         var line = new StringBuilder("STATUS");
