@@ -1,0 +1,13 @@
+namespace LeakWatch.Agent.Configuration;
+
+/// <summary>
+/// A config or rules file as a plain tree, whichever syntax it was written in (YAML or JSON): scalars as text,
+/// sequences and mappings. <see cref="Path"/> names the node for messages: <c>rules[2].window</c>.
+/// </summary>
+public abstract record ConfigNode(string Path);
+
+public sealed record ConfigScalar(string Path, string? Value) : ConfigNode(Path);
+
+public sealed record ConfigSequence(string Path, IReadOnlyList<ConfigNode> Items) : ConfigNode(Path);
+
+public sealed record ConfigMapping(string Path, IReadOnlyList<KeyValuePair<string, ConfigNode>> Entries) : ConfigNode(Path);
