@@ -136,10 +136,11 @@ public static class ConfigTreeReader
             throw Invalid($"{what} {path} nests deeper than {MaxDepth} levels at {(at.Length == 0 ? "the top" : at)}.");
         }
 
+        var line = parser.Current?.Start.Line ?? 0;
         if (parser.TryConsume<Scalar>(out var scalar))
         {
             var plainNull = scalar.Style == ScalarStyle.Plain && scalar.Value is "" or "~" or "null";
-            return new ConfigScalar(at, plainNull ? null : scalar.Value);
+            return new ConfigScalar(at, plainNull ? null : scalar.Value) { Line = line };
         }
 
         if (parser.TryConsume<SequenceStart>(out _))
@@ -150,7 +151,7 @@ public static class ConfigTreeReader
                 items.Add(ReadYaml(parser, $"{at}[{items.Count}]", depth + 1, path, what));
             }
 
-            return new ConfigSequence(at, items);
+            return new ConfigSequence(at, items) { Line = line };
         }
 
         if (parser.TryConsume<MappingStart>(out _))
@@ -161,10 +162,11 @@ public static class ConfigTreeReader
                 var key = ReadYaml(parser, at, depth + 1, path, what) as ConfigScalar
                           ?? throw Invalid($"{what} {path}: the keys under {(at.Length == 0 ? "the top" : at)} must be plain names.");
                 var name = key.Value ?? "";
-                entries.Add(KeyValuePair.Create(name, ReadYaml(parser, Child(at, name), depth + 1, path, what)));
+                var value = ReadYaml(parser, Child(at, name), depth + 1, path, what);
+                entries.Add(KeyValuePair.Create(name, value with { Line = key.Line }));
             }
 
-            return new ConfigMapping(at, entries);
+            return new ConfigMapping(at, entries) { Line = line };
         }
 
         var unexpected = parser.Current;

@@ -71,7 +71,7 @@ public static class RulesNodeBinder
             if (!fields.TryGetValue(key, out var bind))
             {
                 throw new LeakWatchException(ExitCode.InvalidConfiguration,
-                    $"{source}: '{value.Path}' is not a {what}: use one of {string.Join(", ", fields.Keys)}.");
+                    $"{source}: {value.Describe()} is not a {what}: use one of {string.Join(", ", fields.Keys)}.");
             }
 
             bind(target, value, source);
@@ -109,5 +109,5 @@ public static class RulesNodeBinder
         : throw Invalid(source, node, $"must be true or false, not '{text}'");
 
     private static LeakWatchException Invalid(string source, ConfigNode node, string problem) =>
-        new(ExitCode.InvalidConfiguration, $"{source}: '{(node.Path.Length == 0 ? "(top)" : node.Path)}' {problem}.");
+        new(ExitCode.InvalidConfiguration, $"{source}: {node.Describe()} {problem}.");
 }

@@ -82,7 +82,7 @@ public sealed class ConfigFileTests : IDisposable
     [InlineData("asyncOps: perhaps\n", "'asyncOps' in {0}: 'perhaps' is not true or false.")]
     [InlineData("duration: 99999999h\n", "'duration' in {0}: '99999999h' is longer than the maximum of 576h.")]
     [InlineData("interval: 10000d\n", "'interval' in {0}: '10000d' is longer than the maximum of 1h.")]
-    [InlineData("rules:\n  - name: queue\n    kind: threshold\n    series: q\n    above: lots\n", "config file {0}: 'rules[0].above' must be a number, not 'lots'.")]
+    [InlineData("rules:\n  - name: queue\n    kind: threshold\n    series: q\n    above: lots\n", "config file {0}: 'rules[0].above' (line 5) must be a number, not 'lots'.")]
     [InlineData("throttle: { cooldown: soon }\n", "config file {0}: rule '(throttle)': field 'cooldown' must be a duration")]
     [InlineData("webhooks: [ \"ftp://x\" ]\n", "'webhooks' in {0}: 'ftp://x' is not an http:// or https:// URL.")]
     [InlineData("intervall: 5s\n", "'intervall' in {0} is not a setting")]
