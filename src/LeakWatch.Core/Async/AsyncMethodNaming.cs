@@ -31,51 +31,84 @@ public static class AsyncMethodNaming
     }
 
     /// <summary>
-    /// The readable name of the method behind a state machine, from the state machine's full type name in reflection
-    /// form (nested types after '+', as IncompleteAsyncMethod reports it and as metadata yields it). Compiler-generated
-    /// closure types (<c>&lt;&gt;c</c>, <c>&lt;&gt;c__DisplayClass0_0</c>) are left out; generic types read <c>Repo&lt;T&gt;</c>.
-    /// Returns null when the last nested type is not a state machine.
+    /// The one name of the method behind a state machine, used by the live count, snapshots, /metrics and webhooks,
+    /// from the state machine's type name in any of the forms the agent meets: reflection and metadata
+    /// (<c>Shop.Repo`1+&lt;FindAsync&gt;d__3`2[[...]]</c>, nested types after '+'), ClrMD
+    /// (<c>Shop.Repo&lt;System.String&gt;+&lt;FindAsync&gt;d__3&lt;System.__Canon&gt;</c>) and TplEventSource's bare
+    /// <c>&lt;FindAsync&gt;d__3</c>. Generic arity and arguments are left out, as in stack frames, because a heap
+    /// snapshot sees only instantiations: all of these read <c>Shop.Repo.FindAsync</c>. Closure classes
+    /// (<c>&lt;&gt;c</c>, <c>&lt;&gt;c__DisplayClass0_0</c>) are left out; lambdas read <c>Main.lambda#0_0</c>, local
+    /// functions <c>ExecuteAsync.PollAsync</c>. Returns null when the last nested type is not a state machine.
     /// </summary>
-    /// <param name="stateMachineFullName">For example <c>Shop.Repo`1+&lt;GetAsync&gt;d__2`1</c>; a trailing "[[...]]" instantiation is ignored.</param>
-    /// <param name="genericParameterNames">Every generic parameter of the state machine type in metadata order (declaring types' first), or null to use T1, T2...</param>
-    public static string? DisplayName(string stateMachineFullName, IReadOnlyList<string>? genericParameterNames = null)
+    public static string? DisplayName(string stateMachineTypeName)
     {
-        var bracket = stateMachineFullName.IndexOf('[', StringComparison.Ordinal);
-        var fullName = bracket > 0 ? stateMachineFullName[..bracket] : stateMachineFullName;
-        var segments = fullName.Split('+');
+        var segments = WithoutGenerics(stateMachineTypeName).Split('+');
         if (StateMachineName.TryParse(segments[^1]) is not { } stateMachine)
         {
             return null;
         }
 
-        var parameters = genericParameterNames ?? Enumerable.Range(1, stateMachine.Arity).Select(i => $"T{i}").ToList();
-        var used = 0;
-        var parts = new List<string>();
-        foreach (var segment in segments[..^1])
-        {
-            var (name, arity) = StateMachineName.SplitArity(segment);
-            if (name.StartsWith('<'))
-            {
-                continue; // closure class: its generic parameters are the method's, counted below
-            }
-
-            parts.Add(arity == 0 ? name : $"{name}<{string.Join(',', Take(parameters, used, arity))}>");
-            used += arity;
-        }
-
-        var methodParameters = Take(parameters, used, stateMachine.Arity - used);
-        parts.Add(stateMachine.MemberDisplayName(methodParameters));
+        var parts = segments[..^1].Where(segment => !segment.StartsWith('<')).ToList();
+        parts.Add(stateMachine.MemberDisplayName());
         return string.Join('.', parts);
     }
 
-    private static List<string> Take(IReadOnlyList<string> names, int start, int count)
+    /// <summary><see cref="DisplayName"/>, or for anything that is not a state machine its name cleaned like a frame.</summary>
+    public static string Of(string typeName) => DisplayName(typeName) ?? WithoutGenerics(typeName).Replace('+', '.');
+
+    /// <summary>"Payments.Gateway.AuthorizeAsync (state 0)": the method with the await it is suspended at.</summary>
+    public static string WithState(string method, int state) =>
+        string.Create(CultureInfo.InvariantCulture, $"{method} (state {state})");
+
+    /// <summary>
+    /// Drops arity ("`2"), reflection instantiations ("[[...]]") and ClrMD's ("&lt;System.Int32&gt;" after a name),
+    /// keeping the compiler's own angle brackets ("&lt;FindAsync&gt;d__3", "&lt;&lt;Main&gt;b__0_0&gt;d").
+    /// </summary>
+    private static string WithoutGenerics(string typeName)
     {
-        var taken = new List<string>();
-        for (var i = start; i < start + count; i++)
+        var text = typeName.Trim();
+        var bracket = text.IndexOf('[', StringComparison.Ordinal);
+        if (bracket > 0)
         {
-            taken.Add(i < names.Count ? names[i] : "T" + (i + 1).ToString(CultureInfo.InvariantCulture));
+            text = text[..bracket];
         }
 
-        return taken;
+        var builder = new System.Text.StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c == '`')
+            {
+                while (i + 1 < text.Length && char.IsAsciiDigit(text[i + 1]))
+                {
+                    i++;
+                }
+            }
+            else if (c == '<' && builder.Length > 0 && (char.IsLetterOrDigit(builder[^1]) || builder[^1] == '_'))
+            {
+                i = SkipBalanced(text, i);
+            }
+            else
+            {
+                builder.Append(c);
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    private static int SkipBalanced(string text, int open)
+    {
+        var depth = 0;
+        for (var i = open; i < text.Length; i++)
+        {
+            depth += text[i] == '<' ? 1 : text[i] == '>' ? -1 : 0;
+            if (depth == 0)
+            {
+                return i;
+            }
+        }
+
+        return text.Length - 1;
     }
 }

@@ -71,23 +71,13 @@ public sealed record StateMachineName(StateMachineKind Kind, string Method, stri
         return null;
     }
 
-    /// <summary>
-    /// How people call the code, relative to its declaring type: <c>DupAsync</c>, <c>Main.lambda#0_0</c>,
-    /// <c>Outer.Local</c>, with <c>&lt;T&gt;</c> for the method's own generic parameters.
-    /// </summary>
-    /// <param name="methodGenericParameters">The names of the method's own type parameters (not its declaring types'), or null to number them.</param>
-    public string MemberDisplayName(IReadOnlyList<string>? methodGenericParameters = null)
+    /// <summary>How people call the code, relative to its declaring type: <c>DupAsync</c>, <c>Main.lambda#0_0</c>, <c>Outer.Local</c>.</summary>
+    public string MemberDisplayName() => Kind switch
     {
-        var generics = methodGenericParameters is { Count: > 0 }
-            ? $"<{string.Join(',', methodGenericParameters)}>"
-            : "";
-        return Kind switch
-        {
-            StateMachineKind.Lambda => $"{Method}.lambda#{Ordinal}{generics}",
-            StateMachineKind.LocalFunction => $"{Method}.{LocalFunction}{generics}",
-            _ => Method + generics,
-        };
-    }
+        StateMachineKind.Lambda => $"{Method}.lambda#{Ordinal}",
+        StateMachineKind.LocalFunction => $"{Method}.{LocalFunction}",
+        _ => Method,
+    };
 
     /// <summary>"&lt;GetAsync&gt;d__2`1" → ("&lt;GetAsync&gt;d__2", 1).</summary>
     internal static (string Name, int Arity) SplitArity(string typeName)

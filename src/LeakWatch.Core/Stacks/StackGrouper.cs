@@ -1,3 +1,5 @@
+using LeakWatch.Core.Async;
+
 namespace LeakWatch.Core.Stacks;
 
 /// <summary>Counts identical normalised stacks and chains; largest group first, ties in name order so output is stable.</summary>
@@ -39,7 +41,7 @@ public static class StackGrouper
         };
         foreach (var method in raw.Methods)
         {
-            chain.Add(AsyncMethodNames.WithState(AsyncMethodNames.FromStateMachine(method.StateMachineTypeName), method.State));
+            chain.Add(AsyncMethodNaming.WithState(AsyncMethodNaming.Of(method.StateMachineTypeName), method.State));
         }
 
         return chain;

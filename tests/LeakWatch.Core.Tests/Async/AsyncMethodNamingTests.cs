@@ -18,20 +18,32 @@ public class AsyncMethodNamingTests
     public void Names_the_declaring_method(string stateMachineFullName, string expected) =>
         Assert.Equal(expected, AsyncMethodNaming.DisplayName(stateMachineFullName));
 
-    [Fact]
-    public void Names_generic_methods_and_types_with_their_parameter_names()
+    /// <summary>
+    /// Every form one state machine reaches the agent in (metadata and IncompleteAsyncMethod: reflection names;
+    /// snapshots: ClrMD names; TraceOperationBegin: the bare name, resolved through the catalog's full name) gives the
+    /// same name, so /metrics, snapshots and webhooks agree and a snapshot recalibrates the live count.
+    /// </summary>
+    [Theory]
+    [InlineData("method", "Shop.Orders+<PlaceAsync>d__3", "Shop.Orders+<PlaceAsync>d__3", "Shop.Orders.PlaceAsync")]
+    [InlineData("lambda", "Shop.Orders+<>c+<<Start>b__2_0>d", "Shop.Orders+<>c+<<Start>b__2_0>d", "Shop.Orders.Start.lambda#2_0")]
+    [InlineData("capturing lambda", "Shop.Orders+<>c__DisplayClass2_0+<<Start>b__1>d", "Shop.Orders+<>c__DisplayClass2_0+<<Start>b__1>d", "Shop.Orders.Start.lambda#1")]
+    [InlineData("local function", "Shop.Worker+<<ExecuteAsync>g__PollAsync|4_0>d", "Shop.Worker+<<ExecuteAsync>g__PollAsync|4_0>d", "Shop.Worker.ExecuteAsync.PollAsync")]
+    [InlineData("generic method", "Shop.Cache+<GetAsync>d__2`1[[System.Int32, System.Private.CoreLib]]", "Shop.Cache+<GetAsync>d__2<System.Int32>", "Shop.Cache.GetAsync")]
+    [InlineData("generic type and method", "Shop.Repo`1+<FindAsync>d__3`2", "Shop.Repo<System.__Canon>+<FindAsync>d__3<System.__Canon, System.Int32>", "Shop.Repo.FindAsync")]
+    [InlineData("generic local function", "Shop.Worker+<<RunAsync>g__StepAsync|1_0>d`1", "Shop.Worker+<<RunAsync>g__StepAsync|1_0>d<System.String>", "Shop.Worker.RunAsync.StepAsync")]
+    [InlineData("async iterator", "Shop.Feed+<ReadLinesAsync>d__4", "Shop.Feed+<ReadLinesAsync>d__4", "Shop.Feed.ReadLinesAsync")]
+    [InlineData("same name, namespace A", "Billing.Invoices+<DupAsync>d__1", "Billing.Invoices+<DupAsync>d__1", "Billing.Invoices.DupAsync")]
+    [InlineData("same name, namespace B", "Shipping.Invoices+<DupAsync>d__1", "Shipping.Invoices+<DupAsync>d__1", "Shipping.Invoices.DupAsync")]
+    public void Reflection_and_ClrMD_forms_name_a_method_identically(string kind, string reflectionName, string clrmdName, string expected)
     {
-        // Repo<TEntity>.FindAsync<TKey>: the state machine copies the type's parameter, then the method's.
-        Assert.Equal("Shop.Repo<TEntity>.FindAsync<TKey>", AsyncMethodNaming.DisplayName("Shop.Repo`1+<FindAsync>d__3`2", ["TEntity", "TKey"]));
-        Assert.Equal("Shop.Repo<TEntity>.CountAsync", AsyncMethodNaming.DisplayName("Shop.Repo`1+<CountAsync>d__4`1", ["TEntity"]));
-        Assert.Equal("Shop.Cache.GetAsync<T1>", AsyncMethodNaming.DisplayName("Shop.Cache+<GetAsync>d__2`1"));
+        Assert.Equal(expected, AsyncMethodNaming.DisplayName(reflectionName));
+        Assert.Equal(expected, AsyncMethodNaming.DisplayName(clrmdName));
+        Assert.Equal(expected + " (state 0)", StackGrouperName(clrmdName));
+        Assert.NotEmpty(kind);
     }
 
-    [Fact]
-    public void Ignores_a_generic_instantiation_in_reflection_full_names() =>
-        Assert.Equal(
-            "Shop.Cache.GetAsync<T1>",
-            AsyncMethodNaming.DisplayName("Shop.Cache+<GetAsync>d__2`1[[System.Int32, System.Private.CoreLib, Version=10.0.0.0]]"));
+    private static string StackGrouperName(string clrmdName) =>
+        LeakWatch.Core.Stacks.StackGrouper.NameChain(new LeakWatch.Core.Stacks.RawTaskChain(null, false, [new LeakWatch.Core.Stacks.RawAsyncFrame(clrmdName, 0)]))[1];
 
     [Theory]
     [InlineData("Payments.Gateway")]

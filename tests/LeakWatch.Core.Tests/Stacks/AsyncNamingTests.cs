@@ -1,3 +1,4 @@
+using LeakWatch.Core.Async;
 using LeakWatch.Core.Stacks;
 
 namespace LeakWatch.Core.Tests.Stacks;
@@ -6,13 +7,12 @@ public class AsyncNamingTests
 {
     [Theory]
     [InlineData("Payments.Gateway+<AuthorizeAsync>d__3", "Payments.Gateway.AuthorizeAsync")]
-    [InlineData("Inventory.Reservations+<WaitForStockAsync>d__1", "Inventory.Reservations.WaitForStockAsync")]
-    [InlineData("Orders.Api+<>c+<<Map>b__0_0>d", "Orders.Api.<Map>b__0_0")]
-    [InlineData("Shop.Cart`1+<SaveAsync>d__5[[System.Int32, System.Private.CoreLib]]", "Shop.Cart.SaveAsync")]
-    [InlineData("Outer+Inner+<RunAsync>d__0", "Outer.Inner.RunAsync")]
+    [InlineData("Orders.Api+<>c+<<Map>b__0_0>d", "Orders.Api.Map.lambda#0_0")]
+    [InlineData("Shop.Cart<System.Int32>+<SaveAsync>d__5", "Shop.Cart.SaveAsync")]
     [InlineData("NotAStateMachine", "NotAStateMachine")]
-    public void FromStateMachine_names_the_async_method(string typeName, string expected) =>
-        Assert.Equal(expected, AsyncMethodNames.FromStateMachine(typeName));
+    [InlineData("My.Custom+Source", "My.Custom.Source")]
+    public void Snapshot_chains_use_the_one_async_method_naming(string typeName, string expected) =>
+        Assert.Equal(expected, AsyncMethodNaming.Of(typeName));
 
     [Theory]
     [InlineData("System.Threading.Tasks.Task<System.Int32>", false, AwaitedKinds.TaskCompletionSource)]

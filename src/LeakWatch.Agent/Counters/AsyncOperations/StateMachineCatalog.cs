@@ -117,8 +117,7 @@ public sealed class StateMachineCatalog
 
             var typeName = reader.GetString(type.Name);
             var fullName = FullName(reader, type);
-            var generics = type.GetGenericParameters().Select(p => reader.GetString(reader.GetGenericParameter(p).Name)).ToList();
-            if (AsyncMethodNaming.DisplayName(fullName, generics) is { } display)
+            if (AsyncMethodNaming.DisplayName(fullName) is { } display)
             {
                 entries.Add(new StateMachineEntry(typeName, fullName, display, path));
             }
