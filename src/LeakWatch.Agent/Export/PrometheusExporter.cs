@@ -20,6 +20,7 @@ public sealed class PrometheusExporter : ISampleSink
     private readonly KeyValuePair<string, string>[] _staticLabels;
     private readonly Dictionary<string, Family> _families = new(StringComparer.Ordinal);
     private readonly AgentHealth _health;
+    private readonly SummaryExporter _summaries;
 
     private sealed record Family(Collector Collector, string[] LabelNames, MetricKind Kind);
 
@@ -31,6 +32,7 @@ public sealed class PrometheusExporter : ISampleSink
         _factory = Metrics.WithCustomRegistry(Registry);
         _staticLabels = staticLabels.OrderBy(l => l.Key, StringComparer.Ordinal).ToArray();
         _health = health;
+        _summaries = new SummaryExporter(staticLabels);
         RegisterAgentMetrics();
     }
 
@@ -60,6 +62,8 @@ public sealed class PrometheusExporter : ISampleSink
         }
     }
 
+    public void OnHistogram(TargetProcess target, HistogramSample sample) => _summaries.Observe(target, sample);
+
     public void OnSeriesEnded(TargetProcess target, string name, LabelSet labels)
     {
         lock (_gate)
@@ -74,6 +78,7 @@ public sealed class PrometheusExporter : ISampleSink
     /// <summary>Drops every series of a process that is gone, so dashboards do not show it frozen.</summary>
     public void RemoveTarget(int pid)
     {
+        _summaries.RemoveTarget(pid);
         var pidText = pid.ToString(CultureInfo.InvariantCulture);
         lock (_gate)
         {
@@ -87,8 +92,11 @@ public sealed class PrometheusExporter : ISampleSink
         }
     }
 
-    public Task WriteAsync(Stream destination, CancellationToken cancellation) =>
-        Registry.CollectAndExportAsTextAsync(destination, cancellation);
+    public async Task WriteAsync(Stream destination, CancellationToken cancellation)
+    {
+        await Registry.CollectAndExportAsTextAsync(destination, cancellation).ConfigureAwait(false);
+        await _summaries.WriteAsync(destination, cancellation).ConfigureAwait(false);
+    }
 
     private Family? FamilyFor(MetricSample sample)
     {

@@ -1,0 +1,52 @@
+using System.Globalization;
+using LeakWatch.EndToEnd.Tests.Harness;
+
+namespace LeakWatch.EndToEnd.Tests.Counters;
+
+/// <summary>
+/// ASP.NET Core's request duration histogram, streamed out of process from a real minimal API and exported as a
+/// Prometheus summary: quantiles of the last interval, _sum and _count added up since attach, tags as labels.
+/// </summary>
+public class RequestLatencyTests
+{
+    private const string Duration = "http_server_request_duration_seconds";
+
+    [Fact]
+    public async Task Request_duration_is_a_summary_whose_count_is_the_requests_sent()
+    {
+        using var web = await WebApp.StartAsync();
+        using var agent = Agent.Attach(web.Pid, "--label", "service=orders", "--output", "lines");
+
+        // Requests made before the agent's session began are not in its totals: wait until one is seen.
+        var warm = await Eventually.ValueAsync(
+            async () =>
+            {
+                await web.GetAsync("/warmup", 1);
+                return (await agent.Metrics.ScrapeAsync()).FirstOrDefault(s => s.Name == Duration + "_count" && s["http_route"] == "/warmup");
+            },
+            TimeSpan.FromSeconds(90),
+            () => agent.Process.Transcript);
+        Assert.Equal("GET", warm["http_request_method"]);
+
+        Assert.All(await web.GetAsync("/orders/7", 40), code => Assert.Equal(200, code));
+        Assert.All(await web.GetAsync("/orders/4242", 12), code => Assert.Equal(404, code));
+
+        var pid = web.Pid.ToString(CultureInfo.InvariantCulture);
+        bool Orders(ScrapedSample s, string status) =>
+            s["http_route"] == "/orders/{id}" && s["http_response_status_code"] == status && s["http_request_method"] == "GET"
+            && s["pid"] == pid && s["process_name"] == "LeakWatch.WebApp" && s["service"] == "orders";
+        await agent.Metrics.WaitForAsync(Duration + "_count", s => Orders(s, "200") && s.Value == 40);
+        await agent.Metrics.WaitForAsync(Duration + "_count", s => Orders(s, "404") && s.Value == 12);
+
+        var samples = await agent.Metrics.ScrapeAsync();
+        var sum = Assert.Single(samples, s => s.Name == Duration + "_sum" && Orders(s, "200"));
+        Assert.InRange(sum.Value, 1e-7, 40 * 5.0); // seconds, not milliseconds
+        var quantiles = samples.Where(s => s.Name == Duration && Orders(s, "200")).Select(s => s["quantile"]).ToList();
+        Assert.Equal(["0.5", "0.95", "0.99"], quantiles);
+
+        var exposition = await agent.Metrics.ReadTextAsync();
+        Assert.Contains($"# TYPE {Duration} summary", exposition, StringComparison.Ordinal);
+        var (problems, transcript) = await Promtool.CheckMetricsAsync(exposition);
+        Assert.True(problems.Count == 0, transcript);
+    }
+}
