@@ -106,7 +106,7 @@ internal sealed class LiveTableRenderer : IRenderer
 
     private void AppendTarget(List<TableRow> rows, TargetView target, int width)
     {
-        var seriesWidth = Math.Clamp(width - 4 - ValueWidth - RateWidth, 20, 58);
+        var seriesWidth = Math.Clamp(width - 5 - ValueWidth - RateWidth, 20, 58); // one column spare: no line wraps
         rows.Add(new(RowPriority.Header, $"\u001b[1m{target.Target.Name}\u001b[0m  pid {target.Target.Pid}"));
         foreach (var suspicion in _suspicions.For(target.Target.Pid))
         {

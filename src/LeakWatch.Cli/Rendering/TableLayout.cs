@@ -48,7 +48,7 @@ internal static class TableLayout
         var hidden = rows.Count - lines.Count;
         if (hidden > 0)
         {
-            lines.Add(Cut($"  … {hidden} more rows: a taller terminal shows them (--output lines shows every value)", width));
+            lines.Add(Cut($"  … {hidden} more rows (a taller terminal shows them)", width));
         }
 
         lines.Add(Cut(footer, width));
