@@ -49,4 +49,35 @@ public class RequestLatencyTests
         var (problems, transcript) = await Promtool.CheckMetricsAsync(exposition);
         Assert.True(problems.Count == 0, transcript);
     }
+
+    [Fact]
+    public async Task Reaching_the_histogram_limit_is_reported_and_the_first_series_stay()
+    {
+        using var web = await WebApp.StartAsync();
+        using var agent = Agent.Attach(web.Pid, "--output", "lines");
+        await Eventually.ValueAsync(
+            async () =>
+            {
+                await web.GetAsync("/warmup", 1);
+                return (await agent.Metrics.ScrapeAsync()).FirstOrDefault(s => s.Name == Duration + "_count");
+            },
+            TimeSpan.FromSeconds(90),
+            () => agent.Process.Transcript);
+
+        // 30 status codes on one route: 30 histogram series, past the 20 leakwatch asks the target for.
+        for (var code = 200; code < 230; code++)
+        {
+            await web.GetAsync($"/status/{code}", 1);
+        }
+
+        await agent.Process.WaitForLineAsync(line => line.Contains("limit of 20 histogram series", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+        await agent.Metrics.WaitForAsync("leakwatch_agent_errors_total", s => s["kind"] == "histogram_limit" && s.Value >= 1);
+        // The series the target aggregated before the limit keep being exported; the rest never appear.
+        var count = 0;
+        await Eventually.TrueAsync(
+            async () => (count = (await agent.Metrics.ScrapeAsync()).Count(s => s.Name == Duration + "_count")) >= 5,
+            TimeSpan.FromSeconds(60),
+            () => $"{count} {Duration} series");
+        Assert.InRange(count, 5, 20);
+    }
 }

@@ -16,6 +16,9 @@ var app = builder.Build();
 app.MapGet("/orders/{id}", (int id) => id <= 1000 ? Results.Text($"order {id}: shipped\n") : Results.NotFound());
 app.MapGet("/warmup", () => Results.Text("ok\n"));
 
+// /status/{code}: answers with that status (200-299), one histogram series per code, to reach the series limits.
+app.MapGet("/status/{code}", (int code) => code is >= 200 and <= 299 ? Results.StatusCode(code) : Results.BadRequest());
+
 app.Lifetime.ApplicationStarted.Register(() =>
 {
     var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
