@@ -17,15 +17,7 @@ public class RequestLatencyTests
         using var web = await WebApp.StartAsync();
         using var agent = Agent.Attach(web.Pid, "--label", "service=orders", "--output", "lines");
 
-        // Requests made before the agent's session began are not in its totals: wait until one is seen.
-        var warm = await Eventually.ValueAsync(
-            async () =>
-            {
-                await web.GetAsync("/warmup", 1);
-                return (await agent.Metrics.ScrapeAsync()).FirstOrDefault(s => s.Name == Duration + "_count" && s["http_route"] == "/warmup");
-            },
-            TimeSpan.FromSeconds(90),
-            () => agent.Process.Transcript);
+        var warm = await web.WarmUpAsync(agent, "/warmup", "/warmup");
         Assert.Equal("GET", warm["http_request_method"]);
 
         Assert.All(await web.GetAsync("/orders/7", 40), code => Assert.Equal(200, code));
@@ -55,14 +47,7 @@ public class RequestLatencyTests
     {
         using var web = await WebApp.StartAsync();
         using var agent = Agent.Attach(web.Pid, "--output", "lines");
-        await Eventually.ValueAsync(
-            async () =>
-            {
-                await web.GetAsync("/warmup", 1);
-                return (await agent.Metrics.ScrapeAsync()).FirstOrDefault(s => s.Name == Duration + "_count");
-            },
-            TimeSpan.FromSeconds(90),
-            () => agent.Process.Transcript);
+        await web.WarmUpAsync(agent, "/warmup", "/warmup");
 
         // 30 status codes on one route: 30 histogram series, past the 20 leakwatch asks the target for.
         for (var code = 200; code < 230; code++)

@@ -46,14 +46,7 @@ public class DashboardQueryTests
 
         using var web = await WebApp.StartAsync();
         using var agent = Agent.Attach(web.Pid, "--label", "service=orders", "--output", "lines");
-        await Eventually.ValueAsync(
-            async () =>
-            {
-                await web.GetAsync("/orders/1", 1);
-                return (await agent.Metrics.ScrapeAsync()).FirstOrDefault(s => s.Name == Http + "_count");
-            },
-            TimeSpan.FromSeconds(90),
-            () => agent.Process.Transcript);
+        await web.WarmUpAsync(agent, "/orders/1", "/orders/{id}");
 
         using var server = await PrometheusServer.StartAsync(agent, Job);
         // Requests keep coming while Prometheus scrapes, so rate() has two samples that differ.

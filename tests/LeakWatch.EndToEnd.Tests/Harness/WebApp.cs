@@ -45,5 +45,19 @@ public sealed class WebApp : IDisposable
         return codes;
     }
 
+    /// <summary>
+    /// Sends GET <paramref name="path"/> until <paramref name="agent"/> exports its request-duration count: requests
+    /// made before the agent's session began are in no total, so a test counts only requests sent after this.
+    /// </summary>
+    public Task<ScrapedSample> WarmUpAsync(Agent agent, string path, string route) =>
+        Eventually.ValueAsync(
+            async () =>
+            {
+                await GetAsync(path, 1);
+                return (await agent.Metrics.ScrapeAsync()).FirstOrDefault(s => s.Name == "http_server_request_duration_seconds_count" && s["http_route"] == route);
+            },
+            TimeSpan.FromSeconds(90),
+            () => agent.Process.Transcript);
+
     public void Dispose() => Process.Dispose();
 }
