@@ -8,10 +8,10 @@ namespace LeakWatch.Agent.Export;
 /// <summary>
 /// Histogram instruments exported as Prometheus summaries, written after prometheus-net's families on /metrics:
 /// prometheus-net's own Summary computes quantiles from observations, and out of process there are only the
-/// target's quantiles, count and sum. Labels are the exporter's: <c>pid</c>, <c>process_name</c>, the
-/// instrument's tags, the user's <c>--label</c>s.
+/// target's quantiles, count and sum. Labels are every target series' (<see cref="TargetLabels"/>) and the
+/// instrument's tags, which win over a user label of the same name as they do for gauges and counters.
 /// </summary>
-internal sealed class SummaryExporter(IReadOnlyDictionary<string, string> staticLabels)
+internal sealed class SummaryExporter(TargetLabels targetLabels)
 {
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
@@ -21,9 +21,9 @@ internal sealed class SummaryExporter(IReadOnlyDictionary<string, string> static
     public void Observe(TargetProcess target, HistogramSample sample)
     {
         var labels = sample.Labels
-            .With("pid", target.Pid.ToString(CultureInfo.InvariantCulture))
+            .With("pid", TargetLabels.PidText(target.Pid))
             .With("process_name", target.Name);
-        foreach (var (name, value) in staticLabels.Where(l => labels[l.Key] is null))
+        foreach (var (name, value) in targetLabels.Static.Where(l => labels[l.Key] is null))
         {
             labels = labels.With(name, value);
         }
@@ -38,7 +38,7 @@ internal sealed class SummaryExporter(IReadOnlyDictionary<string, string> static
     {
         lock (_gate)
         {
-            _store.RemoveWhere("pid", pid.ToString(CultureInfo.InvariantCulture));
+            _store.RemoveWhere("pid", TargetLabels.PidText(pid));
         }
     }
 
