@@ -110,6 +110,42 @@ check "PrometheusRule is up to date with the rules file (gen-prometheusrule.mjs 
 check "PrometheusRule: @kubernetes-models/prometheus-operator validate() + strict keys" \
   node "$T/validate-k8s.mjs" deploy/prometheus/leakwatch-alerts.prometheusrule.yaml
 
+# Debian's prometheus package is built without Consul service discovery, so its promtool rejects
+# consul_sd_configs as an unknown field. A promtool with Consul SD (upstream's) checks the file as it is;
+# Debian's checks everything else of it (globals, rule_files, relabel_configs) with the Consul block
+# swapped for a file_sd_configs one, and the Consul block's keys are checked against consul_sd_config's.
+consul_config() {
+  local f=deploy/prometheus/prometheus-consul.yml
+  if promtool check config "$f" >"$tmp/consul.out" 2>&1; then
+    cat "$tmp/consul.out"; return 0
+  fi
+  if ! grep -q 'field consul_sd_configs not found' "$tmp/consul.out"; then
+    cat "$tmp/consul.out"; return 1
+  fi
+  echo "this promtool has no Consul SD (Debian build): checking the rest of $f"
+  cp deploy/prometheus/leakwatch-alerts.rules.yml "$tmp/" && echo "[]" >"$tmp/targets.json"
+  awk '/^    consul_sd_configs:/ {print "    file_sd_configs:\n      - files: [targets.json]"; skip=1; next}
+       skip && /^    [a-z]/ {skip=0} !skip' "$f" >"$tmp/prometheus-consul.yml"
+  promtool check config "$tmp/prometheus-consul.yml" || return 1
+  node -e '
+    const yaml = require(process.argv[2]); const fs = require("fs");
+    const known = new Set(["server", "path_prefix", "token", "datacenter", "namespace", "partition", "scheme",
+      "username", "password", "services", "tags", "node_meta", "tag_separator", "allow_stale", "refresh_interval",
+      "filter", "basic_auth", "authorization", "oauth2", "proxy_url", "follow_redirects", "enable_http2", "tls_config"]);
+    const cfg = yaml.parse(fs.readFileSync(process.argv[1], "utf8"));
+    let bad = 0;
+    for (const job of cfg.scrape_configs) for (const sd of job.consul_sd_configs ?? []) for (const k of Object.keys(sd)) {
+      if (!known.has(k)) { console.log(`unknown consul_sd_config key ${k} in job ${job.job_name}`); bad = 1; }
+    }
+    if (!bad) console.log("consul_sd_configs keys are consul_sd_config fields");
+    process.exit(bad);' "$f" "$root/$T/node_modules/yaml"
+}
+check "promtool check config deploy/prometheus/prometheus-consul.yml (Consul discovery, service/module relabelling)" consul_config
+check "deploy/consul/leakwatch-service.json is a JSON Consul service definition with service/module meta" \
+  node -e 'const s = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).Service;
+    if (s.Name !== "leakwatch" || !s.Tags.includes("leakwatch") || !s.Meta.service || !s.Check.HTTP.endsWith("/healthz")) process.exit(1);
+    console.log(`service ${s.Name}, tags ${s.Tags}, meta service=${s.Meta.service} module=${s.Meta.module}`);' deploy/consul/leakwatch-service.json
+
 # ------------------------------------------------------------------ Alertmanager
 check "amtool check-config" \
   amtool check-config deploy/alertmanager/alertmanager.yml

@@ -15,4 +15,9 @@ public interface ISampleSink
     void OnSeriesEnded(TargetProcess target, string name, LabelSet labels)
     {
     }
+
+    /// <summary>One interval of a histogram instrument (quantiles, count, sum). Only the exporter keeps them.</summary>
+    void OnHistogram(TargetProcess target, HistogramSample sample)
+    {
+    }
 }

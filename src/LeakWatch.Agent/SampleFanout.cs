@@ -21,4 +21,12 @@ public sealed class SampleFanout(IReadOnlyList<ISampleSink> sinks) : ISampleSink
             sink.OnSeriesEnded(target, name, labels);
         }
     }
+
+    public void OnHistogram(TargetProcess target, HistogramSample sample)
+    {
+        foreach (var sink in sinks)
+        {
+            sink.OnHistogram(target, sample);
+        }
+    }
 }

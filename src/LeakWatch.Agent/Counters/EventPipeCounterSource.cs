@@ -28,6 +28,7 @@ public sealed class EventPipeCounterSource
     private readonly MeterSampleTranslator _meterTranslator = new();
     private readonly EventCounterSampleTranslator _eventCounterTranslator = new();
     private readonly HashSet<string> _wantedMeters;
+    private readonly HashSet<string> _warned = new(StringComparer.Ordinal);
 
     public EventPipeCounterSource(TargetProcess target, DiagnosticsClient client, CounterSourceOptions options, AgentHealth health)
     {
@@ -80,7 +81,7 @@ public sealed class EventPipeCounterSource
                 ["Metrics"] = string.Join(',', _wantedMeters),
                 ["RefreshInterval"] = seconds,
                 ["MaxTimeSeries"] = _options.MaxTimeSeries.ToString(CultureInfo.InvariantCulture),
-                ["MaxHistograms"] = "10",
+                ["MaxHistograms"] = _options.MaxHistograms.ToString(CultureInfo.InvariantCulture),
             }),
         };
 
@@ -126,7 +127,7 @@ public sealed class EventPipeCounterSource
 
         if (kind is null)
         {
-            HandleMetricsControlEvent(traceEvent);
+            HandleOtherMetricsEvent(traceEvent, sink);
             return;
         }
 
@@ -154,10 +155,19 @@ public sealed class EventPipeCounterSource
         sink.OnSample(_target, _meterTranslator.Translate(measurement));
     }
 
-    private void HandleMetricsControlEvent(TraceEvent traceEvent)
+    /// <summary>Histograms (which carry several values, not one) and the control events.</summary>
+    private void HandleOtherMetricsEvent(TraceEvent traceEvent, ISampleSink sink)
     {
         switch (traceEvent.EventName)
         {
+            case "HistogramValuePublished" when _wantedMeters.Contains((string)traceEvent.PayloadByName("meterName")):
+                sink.OnHistogram(_target, _meterTranslator.TranslateHistogram(HistogramEvent.Read(traceEvent)));
+                break;
+            case "HistogramLimitReached":
+                _health.Error("histogram_limit");
+                WarnOnce($"The target reached its limit of {_options.MaxHistograms} histogram series; further ones (new routes, status codes) are not exported. " +
+                                "See docs/metrics.md, \"Request latency\".");
+                break;
             case "BeginInstrumentReporting":
                 _meterTranslator.Describe(
                     (string)traceEvent.PayloadByName("meterName"),
@@ -172,11 +182,19 @@ public sealed class EventPipeCounterSource
                 break;
             case "TimeSeriesLimitReached":
                 _health.Error("time_series_limit");
-                Warning?.Invoke($"The target reached its limit of {_options.MaxTimeSeries} metric series; further series are dropped by the runtime.");
+                WarnOnce($"The target reached its limit of {_options.MaxTimeSeries} metric series; further series are dropped by the runtime.");
                 break;
             case "Error":
                 _health.Error("target_metrics_error");
                 break;
+        }
+    }
+
+    private void WarnOnce(string warning)
+    {
+        if (_warned.Add(warning))
+        {
+            Warning?.Invoke(warning);
         }
     }
 

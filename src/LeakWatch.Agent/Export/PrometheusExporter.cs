@@ -18,6 +18,7 @@ public sealed class PrometheusExporter : ISampleSink
     private readonly KeyValuePair<string, string>[] _staticLabels;
     private readonly Dictionary<string, Family> _families = new(StringComparer.Ordinal);
     private readonly AgentHealth _health;
+    private readonly SummaryExporter _summaries;
 
     private sealed record Family(Collector Collector, string[] LabelNames, MetricKind Kind);
 
@@ -29,6 +30,7 @@ public sealed class PrometheusExporter : ISampleSink
         _factory = Metrics.WithCustomRegistry(Registry);
         _staticLabels = new TargetLabels(staticLabels).Static.ToArray();
         _health = health;
+        _summaries = new SummaryExporter(new TargetLabels(staticLabels));
         RegisterAgentMetrics();
     }
 
@@ -58,6 +60,8 @@ public sealed class PrometheusExporter : ISampleSink
         }
     }
 
+    public void OnHistogram(TargetProcess target, HistogramSample sample) => _summaries.Observe(target, sample);
+
     public void OnSeriesEnded(TargetProcess target, string name, LabelSet labels)
     {
         lock (_gate)
@@ -72,6 +76,7 @@ public sealed class PrometheusExporter : ISampleSink
     /// <summary>Drops every series of a process that is gone, so dashboards do not show it frozen.</summary>
     public void RemoveTarget(int pid)
     {
+        _summaries.RemoveTarget(pid);
         lock (_gate)
         {
             foreach (var family in _families.Values)
@@ -84,8 +89,11 @@ public sealed class PrometheusExporter : ISampleSink
         }
     }
 
-    public Task WriteAsync(Stream destination, CancellationToken cancellation) =>
-        Registry.CollectAndExportAsTextAsync(destination, cancellation);
+    public async Task WriteAsync(Stream destination, CancellationToken cancellation)
+    {
+        await Registry.CollectAndExportAsTextAsync(destination, cancellation).ConfigureAwait(false);
+        await _summaries.WriteAsync(destination, cancellation).ConfigureAwait(false);
+    }
 
     private Family? FamilyFor(MetricSample sample)
     {

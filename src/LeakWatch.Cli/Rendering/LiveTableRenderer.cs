@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text;
+using System.Runtime.InteropServices;
 using LeakWatch.Agent;
 using LeakWatch.Core.Async;
 using LeakWatch.Core.Samples;
@@ -7,30 +7,65 @@ using LeakWatch.Core.Samples;
 namespace LeakWatch.Cli.Rendering;
 
 /// <summary>
-/// A table redrawn in place with ANSI cursor movement, for a person watching a terminal. Counters show
-/// their rate per second since the previous frame, which is what a person compares.
+/// A table redrawn in place with ANSI cursor movement, for a person watching a terminal. It fits the terminal: the
+/// header, open leak suspicions and the leak signals first, then the rest as rows allow (<see cref="TableLayout"/>),
+/// redrawn at once when the terminal is resized. Counters show their rate per second since the previous frame.
 /// </summary>
-internal sealed class LiveTableRenderer(TextWriter output) : IRenderer
+internal sealed class LiveTableRenderer : IRenderer
 {
+    private const int ValueWidth = 14;
+    private const int RateWidth = 12;
+
+    // The heap joins the line view's headline here: heap growth is a leak signal a person watches for.
+    private static readonly HashSet<string> LeakSignals =
+        [.. SeriesFormatting.Headline.Select(h => h.Name), "dotnet_gc_last_collection_heap_size_bytes"];
+
     private readonly object _gate = new();
+    private readonly TextWriter _output;
+    private readonly Func<(int Width, int Height)> _size;
     private readonly Dictionary<(int Pid, string Name, LabelSet Labels), (double Value, DateTimeOffset At)> _previous = new();
+    private readonly Suspicions _suspicions = new();
+    private readonly PosixSignalRegistration? _resize;
+    private (IReadOnlyList<TargetView> Targets, DateTimeOffset Now)? _last;
+    private (int Width, int Height) _drawnFor;
     private int _linesDrawn;
+
+    /// <param name="size">The terminal's columns and rows; the console's when null (and then SIGWINCH redraws).</param>
+    public LiveTableRenderer(TextWriter output, Func<(int Width, int Height)>? size = null)
+    {
+        _output = output;
+        _size = size ?? ConsoleSize;
+        if (size is null && !OperatingSystem.IsWindows())
+        {
+            _resize = PosixSignalRegistration.Create(PosixSignal.SIGWINCH, _ => Redraw());
+        }
+    }
 
     public void Render(IReadOnlyList<TargetView> targets, DateTimeOffset now)
     {
         lock (_gate)
         {
-            var frame = new StringBuilder();
+            _last = (targets, now);
+            var size = _size();
+            var rows = new List<TableRow>();
             foreach (var target in targets)
             {
-                AppendTarget(frame, target, now);
+                AppendTarget(rows, target, size.Width);
             }
 
-            frame.Append(CultureInfo.InvariantCulture, $"{now:HH:mm:ss}  Ctrl+C to stop\n");
+            var lines = TableLayout.Fit(rows, $"{now:HH:mm:ss}  Ctrl+C to stop", size.Width, size.Height);
+            if (size != _drawnFor && _linesDrawn > 0)
+            {
+                // Lines drawn for another width have rewrapped: counting them back up is no longer exact.
+                _output.Write("\u001b[H\u001b[2J");
+                _linesDrawn = 0;
+            }
+
             Erase();
-            output.Write(frame.ToString());
-            output.Flush();
-            _linesDrawn = frame.ToString().Count(c => c == '\n');
+            _output.Write(string.Join('\n', lines) + "\n");
+            _output.Flush();
+            _linesDrawn = lines.Count;
+            _drawnFor = size;
         }
     }
 
@@ -38,32 +73,63 @@ internal sealed class LiveTableRenderer(TextWriter output) : IRenderer
     {
         lock (_gate)
         {
+            _suspicions.Observe(line);
             Erase();
-            output.WriteLine(line);
-            output.Flush();
+            _output.WriteLine(line);
+            _output.Flush();
             _linesDrawn = 0;
         }
     }
 
-    private void AppendTarget(StringBuilder frame, TargetView target, DateTimeOffset now)
+    private void Redraw()
     {
-        frame.Append(CultureInfo.InvariantCulture, $"\u001b[1m{target.Target.Name}\u001b[0m  pid {target.Target.Pid}\n");
-        frame.Append(CultureInfo.InvariantCulture, $"  {"SERIES",-58} {"VALUE",14} {"PER SECOND",12}\n");
-        foreach (var sample in SeriesFormatting.Ordered(target.Samples.Where(s => !IsAsyncMethodSeries(s))))
+        lock (_gate)
+        {
+            if (_last is { } last)
+            {
+                Render(last.Targets, last.Now);
+            }
+        }
+    }
+
+    private static (int Width, int Height) ConsoleSize()
+    {
+        try
+        {
+            return Console.WindowWidth > 0 && Console.WindowHeight > 0 ? (Console.WindowWidth, Console.WindowHeight) : (80, 24);
+        }
+        catch (IOException)
+        {
+            return (80, 24);
+        }
+    }
+
+    private void AppendTarget(List<TableRow> rows, TargetView target, int width)
+    {
+        var seriesWidth = Math.Clamp(width - 5 - ValueWidth - RateWidth, 20, 58); // one column spare: no line wraps
+        rows.Add(new(RowPriority.Header, $"\u001b[1m{target.Target.Name}\u001b[0m  pid {target.Target.Pid}"));
+        foreach (var suspicion in _suspicions.For(target.Target.Pid))
+        {
+            rows.Add(new(RowPriority.Suspicion, $"  \u001b[1;31m{suspicion}\u001b[0m"));
+        }
+
+        rows.Add(new(RowPriority.LeakSignal, $"  {"SERIES".PadRight(seriesWidth)} {"VALUE",ValueWidth} {"PER SECOND",RateWidth}"));
+        var series = target.Samples.Where(s => !IsAsyncMethodSeries(s)).ToList();
+        foreach (var sample in SeriesFormatting.Ordered(series.Where(s => LeakSignals.Contains(s.Name))).Concat(SeriesFormatting.Ordered(series.Where(s => !LeakSignals.Contains(s.Name)))))
         {
             // Label values only: on a terminal the names are known and the values tell rows apart.
-            var series = sample.Labels.Count == 0 ? sample.Name : $"{sample.Name}{{{string.Join(',', sample.Labels.Select(l => l.Value))}}}";
-            if (series.Length > 58)
+            var name = sample.Labels.Count == 0 ? sample.Name : $"{sample.Name}{{{string.Join(',', sample.Labels.Select(l => l.Value))}}}";
+            if (name.Length > seriesWidth)
             {
-                series = string.Concat(series.AsSpan(0, 57), "…");
+                name = string.Concat(name.AsSpan(0, seriesWidth - 1), "…");
             }
 
             var rate = sample.Kind == MetricKind.Counter ? Rate(target.Target.Pid, sample) : "";
-            frame.Append(CultureInfo.InvariantCulture, $"  {series,-58} {SeriesFormatting.Value(sample.Name, sample.Value),14} {rate,12}\n");
+            var priority = LeakSignals.Contains(sample.Name) ? RowPriority.LeakSignal : RowPriority.Rest;
+            rows.Add(new(priority, $"  {name.PadRight(seriesWidth)} {SeriesFormatting.Value(sample.Name, sample.Value),ValueWidth} {rate,RateWidth}"));
         }
 
-        AppendPendingAsync(frame, target);
-        _ = now;
+        AppendPendingAsync(rows, target, seriesWidth);
     }
 
     /// <summary>The async signal's series, shown in their own section rather than in the series list.</summary>
@@ -74,7 +140,7 @@ internal sealed class LiveTableRenderer(TextWriter output) : IRenderer
     /// The async signal as its own section: method names are long, and what a person looks for is which methods'
     /// pending counts climb. Sorted by pending, "other" last; PER SECOND is the pending count's change.
     /// </summary>
-    private void AppendPendingAsync(StringBuilder frame, TargetView target)
+    private void AppendPendingAsync(List<TableRow> rows, TargetView target, int width)
     {
         var pending = target.Samples.Where(s => s.Name == AsyncOperationMetrics.Pending).ToList();
         if (pending.Count == 0)
@@ -93,19 +159,22 @@ internal sealed class LiveTableRenderer(TextWriter output) : IRenderer
             since += $"; reset: {string.Join(", ", resets)}";
         }
 
-        frame.Append(CultureInfo.InvariantCulture, $"  {"PENDING ASYNC OPERATIONS (since " + since + ")",-58} {"PENDING",14} {"PER SECOND",12}\n");
+        rows.Add(new(RowPriority.TopPendingAsync, $"  {("PENDING ASYNC OPERATIONS (since " + since + ")").PadRight(width)} {"PENDING",ValueWidth} {"PER SECOND",RateWidth}"));
+        var shown = 0;
         foreach (var sample in pending
                      .OrderBy(s => s.Labels[AsyncOperationMetrics.MethodLabel] == AsyncOperationMetrics.OtherMethods)
                      .ThenByDescending(s => s.Value)
                      .ThenBy(s => s.Labels[AsyncOperationMetrics.MethodLabel], StringComparer.Ordinal))
         {
             var method = sample.Labels[AsyncOperationMetrics.MethodLabel] ?? "";
-            if (method.Length > 58)
+            if (method.Length > width)
             {
-                method = string.Concat("…", method.AsSpan(method.Length - 57)); // the end names the method
+                method = string.Concat("…", method.AsSpan(method.Length - width + 1)); // the end names the method
             }
 
-            frame.Append(CultureInfo.InvariantCulture, $"  {method,-58} {SeriesFormatting.Value(sample.Name, sample.Value),14} {Rate(target.Target.Pid, sample),12}\n");
+            // The three largest stay when rows are short: the climbing method is usually among them.
+            var priority = shown++ < 3 ? RowPriority.TopPendingAsync : RowPriority.Rest;
+            rows.Add(new(priority, $"  {method.PadRight(width)} {SeriesFormatting.Value(sample.Name, sample.Value),ValueWidth} {Rate(target.Target.Pid, sample),RateWidth}"));
         }
     }
 
@@ -132,7 +201,7 @@ internal sealed class LiveTableRenderer(TextWriter output) : IRenderer
         if (_linesDrawn > 0)
         {
             // Up to the first line of the last frame, then clear to the end of the screen.
-            output.Write($"\u001b[{_linesDrawn.ToString(CultureInfo.InvariantCulture)}F\u001b[J");
+            _output.Write($"\u001b[{_linesDrawn.ToString(CultureInfo.InvariantCulture)}F\u001b[J");
         }
     }
 }

@@ -47,8 +47,19 @@ public sealed class MeterSampleTranslator
             measurement.Value,
             measurement.Timestamp,
             ParseTags(measurement.Tags),
-            HelpFor(measurement));
+            HelpFor(measurement.MeterName, measurement.InstrumentName));
     }
+
+    /// <summary>A histogram's interval, named as OpenTelemetry names it: <c>http.server.request.duration</c>, <c>s</c> → <c>http_server_request_duration_seconds</c>.</summary>
+    public HistogramSample TranslateHistogram(HistogramMeasurement measurement) =>
+        new(
+            PrometheusNaming.MetricName(measurement.InstrumentName, measurement.Unit, isMonotonicCounter: false),
+            ParseTags(measurement.Tags),
+            HelpFor(measurement.MeterName, measurement.InstrumentName),
+            HistogramSample.ParseQuantiles(measurement.Quantiles),
+            measurement.IntervalCount,
+            measurement.IntervalSum,
+            measurement.Timestamp);
 
     /// <summary>Tags arrive as "k1=v1,k2=v2"; keys become label names, values stay as they are.</summary>
     public static LabelSet ParseTags(string? tags)
@@ -73,8 +84,8 @@ public sealed class MeterSampleTranslator
         return LabelSet.From(pairs.DistinctBy(p => p.Key));
     }
 
-    private string HelpFor(MeterMeasurement measurement) =>
-        _descriptions.TryGetValue((measurement.MeterName, measurement.InstrumentName), out var description)
+    private string HelpFor(string meterName, string instrumentName) =>
+        _descriptions.TryGetValue((meterName, instrumentName), out var description)
             ? description
-            : $"{measurement.InstrumentName} from meter {measurement.MeterName}";
+            : $"{instrumentName} from meter {meterName}";
 }

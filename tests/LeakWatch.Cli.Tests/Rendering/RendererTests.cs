@@ -53,7 +53,7 @@ public class RendererTests
     public void The_live_table_redraws_in_place_and_shows_counter_rates()
     {
         var output = new StringWriter();
-        var renderer = new LiveTableRenderer(output);
+        var renderer = new LiveTableRenderer(output, () => (100, 30));
 
         renderer.Render([View(T0, 48, 3)], T0);
         var firstFrame = output.ToString();
@@ -66,6 +66,74 @@ public class RendererTests
         Assert.StartsWith($"\u001b[{linesOfFirstFrame}F\u001b[J", secondFrame, StringComparison.Ordinal);
         Assert.Contains("2.0/s", secondFrame, StringComparison.Ordinal); // (7 - 3) collections over 2 s
         Assert.Contains("dotnet_gc_collections_total{gen0}", secondFrame, StringComparison.Ordinal);
+    }
+
+    /// <summary>A web service's worth of series: far more than 24 rows, leak signals scattered among them by name.</summary>
+    private static TargetView Busy(DateTimeOffset at)
+    {
+        var samples = new List<MetricSample>();
+        for (var i = 0; i < 30; i++)
+        {
+            samples.Add(new MetricSample("dotnet_gc_heap_fragmentation_size_bytes", MetricKind.Gauge, i, at, LabelSet.Of(("gc_heap_generation", $"g{i:00}")), ""));
+        }
+
+        samples.Add(new MetricSample("process_num_threads", MetricKind.Gauge, 312, at, LabelSet.Empty, ""));
+        samples.Add(new MetricSample("dotnet_timer_count", MetricKind.Gauge, 7, at, LabelSet.Empty, ""));
+        samples.Add(new MetricSample("dotnet_gc_last_collection_heap_size_bytes", MetricKind.Gauge, 1 << 20, at, LabelSet.Of(("gc_heap_generation", "gen2")), ""));
+        for (var i = 0; i < 12; i++)
+        {
+            samples.Add(new MetricSample("leakwatch_async_operations_pending", MetricKind.Gauge, 100 - i, at, LabelSet.Of(("method", $"Orders.Step{i:00}Async")), ""));
+        }
+
+        return new TargetView(Target, samples);
+    }
+
+    private static string[] Screen(string frame) =>
+        System.Text.RegularExpressions.Regex.Replace(frame, "\u001b\\[[0-9;]*[A-Za-z]", "").TrimEnd('\n').Split('\n');
+
+    [Theory]
+    [InlineData(80, 24)]
+    [InlineData(100, 30)]
+    public void The_live_table_fits_the_terminal_with_header_suspicion_and_leak_signals_first(int width, int height)
+    {
+        var output = new StringWriter();
+        var renderer = new LiveTableRenderer(output, () => (width, height));
+        renderer.Message("leak suspected: rule 'thread-leak' on pid 4242: process_num_threads = 312, rising +2/s over 20s");
+        var before = output.ToString().Length;
+
+        renderer.Render([Busy(T0)], T0);
+
+        var screen = Screen(output.ToString()[before..]);
+        Assert.True(screen.Length <= height - 1, $"{screen.Length} lines on a {height}-row terminal");
+        Assert.All(screen, line => Assert.True(line.Length < width, $"{line.Length} columns: {line}"));
+        Assert.StartsWith("Orders  pid 4242", screen[0], StringComparison.Ordinal);
+        Assert.Contains("leak suspected: rule 'thread-leak'", screen[1], StringComparison.Ordinal);
+        Assert.Contains(screen, line => line.TrimStart().StartsWith("process_num_threads", StringComparison.Ordinal));
+        Assert.Contains(screen, line => line.TrimStart().StartsWith("dotnet_timer_count", StringComparison.Ordinal));
+        Assert.Contains(screen, line => line.TrimStart().StartsWith("dotnet_gc_last_collection_heap_size_bytes", StringComparison.Ordinal));
+        Assert.Contains(screen, line => line.TrimStart().StartsWith("Orders.Step00Async", StringComparison.Ordinal));
+        Assert.Contains(screen, line => line.Contains("more rows", StringComparison.Ordinal));
+        Assert.EndsWith("Ctrl+C to stop", screen[^1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_cleared_rule_leaves_the_table_and_a_resize_redraws_from_the_top()
+    {
+        var size = (Width: 100, Height: 30);
+        var output = new StringWriter();
+        var renderer = new LiveTableRenderer(output, () => size);
+        renderer.Message("leak suspected: rule 'thread-leak' on pid 4242: process_num_threads = 312, rising +2/s over 20s");
+        renderer.Message("leak rule 'thread-leak' cleared for pid 4242: process_num_threads = 40, slope 0/s over 20s");
+        renderer.Render([Busy(T0)], T0);
+        var first = output.ToString().Length;
+
+        size = (80, 24);
+        renderer.Render([Busy(T0.AddSeconds(1))], T0.AddSeconds(1));
+
+        var frame = output.ToString()[first..];
+        Assert.StartsWith("\u001b[H\u001b[2J", frame, StringComparison.Ordinal);
+        Assert.DoesNotContain("leak suspected", frame, StringComparison.Ordinal);
+        Assert.True(Screen(frame).Length <= 23);
     }
 
     [Theory]

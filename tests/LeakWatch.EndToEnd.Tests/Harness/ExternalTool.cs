@@ -14,6 +14,6 @@ public static class ExternalTool
             }
         }
 
-        throw new InvalidOperationException($"'{name}' is not installed: run .ci/install-test-tools.sh (Debian packages prometheus, prometheus-alertmanager, yamllint).");
+        throw new InvalidOperationException($"'{name}' is not installed: run .ci/install-test-tools.sh (Debian packages prometheus, prometheus-alertmanager, yamllint, tmux).");
     }
 }

@@ -1,0 +1,55 @@
+using System.Globalization;
+using System.Text;
+using LeakWatch.Agent.Targets;
+using LeakWatch.Core.Samples;
+
+namespace LeakWatch.Agent.Export;
+
+/// <summary>
+/// Histogram instruments exported as Prometheus summaries, written after prometheus-net's families on /metrics:
+/// prometheus-net's own Summary computes quantiles from observations, and out of process there are only the
+/// target's quantiles, count and sum. Labels are every target series' (<see cref="TargetLabels"/>) and the
+/// instrument's tags, which win over a user label of the same name as they do for gauges and counters.
+/// </summary>
+internal sealed class SummaryExporter(TargetLabels targetLabels)
+{
+    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
+
+    private readonly object _gate = new();
+    private readonly SummaryStore _store = new();
+
+    public void Observe(TargetProcess target, HistogramSample sample)
+    {
+        var labels = sample.Labels
+            .With("pid", TargetLabels.PidText(target.Pid))
+            .With("process_name", target.Name);
+        foreach (var (name, value) in targetLabels.Static.Where(l => labels[l.Key] is null))
+        {
+            labels = labels.With(name, value);
+        }
+
+        lock (_gate)
+        {
+            _store.Observe(sample, labels);
+        }
+    }
+
+    public void RemoveTarget(int pid)
+    {
+        lock (_gate)
+        {
+            _store.RemoveWhere("pid", TargetLabels.PidText(pid));
+        }
+    }
+
+    public async Task WriteAsync(Stream destination, CancellationToken cancellation)
+    {
+        var text = new StringWriter(CultureInfo.InvariantCulture);
+        lock (_gate)
+        {
+            _store.Write(text);
+        }
+
+        await destination.WriteAsync(Utf8.GetBytes(text.ToString()), cancellation).ConfigureAwait(false);
+    }
+}
