@@ -6,6 +6,12 @@ namespace LeakWatch.Core.Stacks;
 /// <summary>The JSON contract of docs/snapshots.md, written field by field so its order and names never drift.</summary>
 public static class JsonReportWriter
 {
+    /// <summary>
+    /// The format's version: 2 added <c>version</c>, <c>timers</c>, <c>descriptors</c> and <c>heap</c>; a file without
+    /// the field is version 1 (threads and tasks only).
+    /// </summary>
+    public const int FormatVersion = 2;
+
     public static void Write(StackSnapshot snapshot, TextWriter output) => output.Write(ToJson(snapshot, indented: true));
 
     public static string ToJson(StackSnapshot snapshot, bool indented)
@@ -14,6 +20,7 @@ public static class JsonReportWriter
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = indented, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             json.WriteStartObject();
+            json.WriteNumber("version", FormatVersion);
             json.WriteNumber("pid", snapshot.Pid);
             json.WriteString("processName", snapshot.ProcessName);
             json.WriteString("takenAt", snapshot.TakenAt.UtcDateTime);
@@ -58,6 +65,7 @@ public static class JsonReportWriter
 
             json.WriteEndArray();
             json.WriteEndObject();
+            JsonSections.Write(json, snapshot);
             json.WriteEndObject();
         }
 
@@ -88,6 +96,9 @@ public static class JsonReportWriter
             Tasks = new TaskSection(
                 tasks.GetProperty("pending").GetInt32(),
                 tasks.GetProperty("groups").EnumerateArray().Select(g => new TaskChainGroup(g.GetProperty("count").GetInt32(), Strings(g.GetProperty("chain")))).ToList()),
+            Timers = JsonSections.ReadTimers(root),
+            Descriptors = JsonSections.ReadDescriptors(root),
+            Heap = JsonSections.ReadHeap(root),
         };
     }
 

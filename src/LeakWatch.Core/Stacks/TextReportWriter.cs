@@ -40,6 +40,8 @@ public static class TextReportWriter
             output.WriteLine(string.Create(c, $"  {group.Count.ToString(c).PadLeft(width)}  {group.Headline} awaiting {awaited}"));
             WriteFrames(output, group.Chain, width);
         }
+
+        TextSections.Write(snapshot, output);
     }
 
     private static void WriteFrames(TextWriter output, IReadOnlyList<string> frames, int width)
