@@ -37,6 +37,7 @@ public sealed class SnapshotService
         cancellation.ThrowIfCancellationRequested();
         var threads = StackGrouper.GroupThreads(walk.ThreadStacks);
         var tasks = StackGrouper.GroupChains(walk.PendingTasks, walk.Chains);
+        var descriptors = DescriptorReader.Read(target.Pid);
         return new StackSnapshot
         {
             Pid = target.Pid,
@@ -50,6 +51,9 @@ public sealed class SnapshotService
             RuntimeVersion = target.RuntimeVersion?.ToString(3) ?? walk.RuntimeVersion,
             Threads = threads,
             Tasks = tasks,
+            Timers = walk.Timers,
+            Descriptors = descriptors,
+            Heap = walk.Heap,
         };
     }
 
