@@ -31,7 +31,8 @@ public sealed record AgentConfiguration
 
     public string? SnapshotDir { get; init; }
 
-    public bool SnapshotBaseline { get; init; }
+    /// <summary>A snapshot when each target is first watched; on unless switched off (--snapshot-baseline false).</summary>
+    public bool SnapshotBaseline { get; init; } = true;
 
     public TimeSpan? MaxPause { get; init; }
 
@@ -111,7 +112,7 @@ public sealed record AgentConfiguration
             DiagnosticPort = port?.Value.Trim(),
             AllProcesses = all,
             SnapshotDir = Get(AgentSettings.SnapshotDir)?.Value,
-            SnapshotBaseline = Get(AgentSettings.SnapshotBaseline) is { } baseline && ParseBoolean(baseline),
+            SnapshotBaseline = Get(AgentSettings.SnapshotBaseline) is not { } baseline || ParseBoolean(baseline),
             MaxPause = ParseDuration(Get(AgentSettings.MaxPause), MinimumMaxPause),
             SnapshotVia = via?.Value.ToLowerInvariant(),
             ApiKey = keyWins ? apiKey!.Value : null,
