@@ -20,6 +20,7 @@ internal sealed class RuntimeWalker
     private readonly Dictionary<ulong, TaskTypeInfo?> _taskTypes = [];
     private readonly Dictionary<ulong, StateMachineInfo?> _stateMachines = [];
     private readonly HeapCensus _census;
+    private readonly FrameNamer _frameNamer = new();
     private bool _heapWalked;
 
     public RuntimeWalker(ClrRuntime runtime, SnapshotOptions options, PauseBudget budget)
@@ -60,9 +61,7 @@ internal sealed class RuntimeWalker
             var frames = new List<string?>();
             foreach (var frame in thread.EnumerateStackTrace(includeContext: false, maxFrames: _options.MaxFramesPerThread))
             {
-                frames.Add(frame.Method is { } method
-                    ? $"{method.Type?.Name ?? "?"}.{method.Name}"
-                    : $"[{frame.FrameName ?? frame.Kind.ToString()}]");
+                frames.Add(_frameNamer.Name(frame));
             }
 
             stacks.Add(frames);

@@ -35,7 +35,9 @@ public sealed class SnapshotService
         }
 
         cancellation.ThrowIfCancellationRequested();
-        var threads = StackGrouper.GroupThreads(walk.ThreadStacks);
+        // The target runs again: now the PDBs can be read for the frames' source lines.
+        using var sources = new SourceLocator(target.Pid);
+        var threads = StackGrouper.GroupThreads(walk.ThreadStacks.Select(stack => stack.Select(frame => CodeReference.Resolve(frame, sources)).ToList()));
         var tasks = StackGrouper.GroupChains(walk.PendingTasks, walk.Chains);
         var descriptors = DescriptorReader.Read(target.Pid);
         return new StackSnapshot
@@ -51,7 +53,7 @@ public sealed class SnapshotService
             RuntimeVersion = target.RuntimeVersion?.ToString(3) ?? walk.RuntimeVersion,
             Threads = threads,
             Tasks = tasks,
-            Timers = walk.Timers,
+            Timers = walk.Timers is { } timers ? TimerLocations.Resolve(timers, sources) : null,
             Descriptors = descriptors,
             Heap = walk.Heap,
         };

@@ -36,6 +36,7 @@ internal sealed class TimerCensus
         _total++;
     }
 
+    /// <summary>The groups; callbacks still carry their <see cref="CodeReference"/> until <see cref="SnapshotService"/> resolves them.</summary>
     public TimerSection Section() => new(
         _total,
         _groups.OrderByDescending(g => g.Value)
@@ -55,7 +56,9 @@ internal sealed class TimerCensus
         if (!_callbackNames.TryGetValue(key, out var name))
         {
             var method = callback.AsDelegate().GetDelegateTarget()?.Method;
-            name = method is null ? "[unknown callback]" : FrameNormalizer.CleanName($"{method.Type?.Name ?? "?"}.{method.Name}");
+            name = method is null
+                ? "[unknown callback]"
+                : CodeReference.Append(FrameNormalizer.CleanName($"{method.Type?.Name ?? "?"}.{method.Name}"), method, CodeReference.Declaration);
             _callbackNames[key] = name;
         }
 

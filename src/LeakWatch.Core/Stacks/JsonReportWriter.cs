@@ -7,7 +7,8 @@ namespace LeakWatch.Core.Stacks;
 public static class JsonReportWriter
 {
     /// <summary>
-    /// The format's version: 2 added <c>version</c>, <c>timers</c>, <c>descriptors</c> and <c>heap</c>; a file without
+    /// The format's version: 2 added <c>version</c>, <c>timers</c>, <c>descriptors</c>, <c>heap</c> and the thread
+    /// groups' <c>locations</c>; a file without
     /// the field is version 1 (threads and tasks only).
     /// </summary>
     public const int FormatVersion = 2;
@@ -46,6 +47,17 @@ public static class JsonReportWriter
                 json.WriteStartObject();
                 json.WriteNumber("count", group.Count);
                 WriteStrings(json, "frames", group.Frames);
+                if (group.Locations is { } locations)
+                {
+                    json.WriteStartArray("locations");
+                    foreach (var location in locations)
+                    {
+                        json.WriteStringValue(location);
+                    }
+
+                    json.WriteEndArray();
+                }
+
                 json.WriteEndObject();
             }
 
@@ -92,7 +104,10 @@ public static class JsonReportWriter
             RuntimeVersion = root.TryGetProperty("runtimeVersion", out var version) ? version.GetString() : null,
             Threads = new ThreadSection(
                 threads.GetProperty("total").GetInt32(),
-                threads.GetProperty("groups").EnumerateArray().Select(g => new ThreadGroup(g.GetProperty("count").GetInt32(), Strings(g.GetProperty("frames")))).ToList()),
+                threads.GetProperty("groups").EnumerateArray().Select(g => new ThreadGroup(g.GetProperty("count").GetInt32(), Strings(g.GetProperty("frames")))
+                {
+                    Locations = g.TryGetProperty("locations", out var locations) ? locations.EnumerateArray().Select(l => l.GetString()).ToList() : null,
+                }).ToList()),
             Tasks = new TaskSection(
                 tasks.GetProperty("pending").GetInt32(),
                 tasks.GetProperty("groups").EnumerateArray().Select(g => new TaskChainGroup(g.GetProperty("count").GetInt32(), Strings(g.GetProperty("chain")))).ToList()),

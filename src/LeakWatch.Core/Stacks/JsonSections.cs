@@ -26,6 +26,11 @@ internal static class JsonSections
                     json.WriteNull("periodMs");
                 }
 
+                if (group.Location is { } location)
+                {
+                    json.WriteString("location", location);
+                }
+
                 json.WriteEndObject();
             }
 
@@ -78,7 +83,10 @@ internal static class JsonSections
                 timers.GetProperty("groups").EnumerateArray().Select(g => new TimerGroup(
                     g.GetProperty("count").GetInt32(),
                     g.GetProperty("callback").GetString() ?? "",
-                    g.GetProperty("periodMs").ValueKind == JsonValueKind.Number ? g.GetProperty("periodMs").GetInt64() : null)).ToList())
+                    g.GetProperty("periodMs").ValueKind == JsonValueKind.Number ? g.GetProperty("periodMs").GetInt64() : null)
+                {
+                    Location = g.TryGetProperty("location", out var location) ? location.GetString() : null,
+                }).ToList())
             : null;
 
     public static DescriptorSection? ReadDescriptors(JsonElement root) =>

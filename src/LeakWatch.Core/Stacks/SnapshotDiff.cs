@@ -53,8 +53,8 @@ public sealed record SnapshotDiff(IReadOnlyList<GroupGrowth> Threads, IReadOnlyL
     {
         var threads = Grown(
             ThreadsKind,
-            previous?.Threads.Groups.Select(g => (Key(g.Frames), g.Count, 0L)),
-            current.Threads.Groups.Select(g => new Now(Key(g.Frames), g.Count, 0, g.Headline, g.Frames, RuntimeThreads.IdleRole(g.Frames))));
+            previous?.Threads.Groups.Select(g => (g.Key, g.Count, 0L)),
+            current.Threads.Groups.Select(g => new Now(g.Key, g.Count, 0, g.Headline, g.Frames, RuntimeThreads.IdleRole(g.Frames)) { Location = g.HeadlineLocation }));
         var tasks = Grown(
             TasksKind,
             previous?.Tasks.Groups.Select(g => (Key(g.Chain), g.Count, 0L)),
@@ -62,7 +62,7 @@ public sealed record SnapshotDiff(IReadOnlyList<GroupGrowth> Threads, IReadOnlyL
         var timers = Grown(
             TimersKind,
             previous?.Timers?.Groups.Select(g => (g.Name, g.Count, 0L)),
-            current.Timers?.Groups.Select(g => new Now(g.Name, g.Count, 0, g.Name, [], null)) ?? []);
+            current.Timers?.Groups.Select(g => new Now(g.Name, g.Count, 0, g.Name, [], null) { Location = g.Location }) ?? []);
         var descriptors = (current.Descriptors?.Groups ?? []).GroupBy(g => g.Kind).SelectMany(kind => Grown(
             kind.Key,
             previous?.Descriptors?.Groups.Where(g => g.Kind == kind.Key).Select(g => (g.Target, g.Count, 0L)),
@@ -129,7 +129,7 @@ public sealed record SnapshotDiff(IReadOnlyList<GroupGrowth> Threads, IReadOnlyL
             .Select(g =>
             {
                 var (count, bytes) = previous.GetValueOrDefault(g.Key);
-                return new GroupGrowth(kind, g.Name, g.Frames, count, g.Count) { BytesDelta = g.Bytes - bytes, IdleRole = g.IdleRole };
+                return new GroupGrowth(kind, g.Name, g.Frames, count, g.Count) { BytesDelta = g.Bytes - bytes, IdleRole = g.IdleRole, Location = g.Location };
             })
             .Where(g => g.Delta > 0)
             .OrderByDescending(g => g.Delta)
@@ -139,5 +139,8 @@ public sealed record SnapshotDiff(IReadOnlyList<GroupGrowth> Threads, IReadOnlyL
 
     private static string Key(IReadOnlyList<string> frames) => string.Join('\n', frames);
 
-    private readonly record struct Now(string Key, int Count, long Bytes, string Name, IReadOnlyList<string> Frames, string? IdleRole);
+    private readonly record struct Now(string Key, int Count, long Bytes, string Name, IReadOnlyList<string> Frames, string? IdleRole)
+    {
+        public string? Location { get; init; }
+    }
 }

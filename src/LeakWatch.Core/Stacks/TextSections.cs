@@ -18,7 +18,8 @@ internal static class TextSections
             var width = Width(timers.Groups.Select(g => g.Count));
             foreach (var group in timers.Groups)
             {
-                output.WriteLine(string.Create(c, $"  {group.Count.ToString(c).PadLeft(width)}  calling {group.Name}"));
+                var location = group.Location is null ? "" : $" ({group.Location})";
+                output.WriteLine(string.Create(c, $"  {group.Count.ToString(c).PadLeft(width)}  calling {group.Name}{location}"));
             }
         }
 

@@ -9,6 +9,9 @@ public sealed record TimerSection(int Total, IReadOnlyList<TimerGroup> Groups);
 /// </summary>
 public sealed record TimerGroup(int Count, string Callback, long? PeriodMs)
 {
+    /// <summary>Where the callback method is declared ("Reminders.cs:31"), when the app's PDBs were found.</summary>
+    public string? Location { get; init; }
+
     /// <summary>"Notifications.Reminders.SendReminder every 1m", "Orders.Cache.Expire once".</summary>
     public string Name => PeriodMs is { } period
         ? $"{Callback} every {Options.DurationParser.Format(TimeSpan.FromMilliseconds(period))}"
