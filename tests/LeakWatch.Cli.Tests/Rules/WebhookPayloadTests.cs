@@ -15,7 +15,7 @@ public class WebhookPayloadTests
         var incident = new LeakIncident(new LeakTrigger(new TargetProcess(1804, "Orders", "dotnet Orders.dll", new Version(10, 0, 12)), verdict));
         if (withSnapshot)
         {
-            incident.Snapshot = new SnapshotHighlights([new GrowingGroup("threads", "Orders.AckWaiter.WaitForAck", 0, 40)], "/tmp/s.txt");
+            incident.Snapshot = new SnapshotHighlights([new GrowingGroup("threads", "Orders.AckWaiter.WaitForAck", 0, 40) { Location = "AckWaiter.cs:48" }], "/tmp/s.txt");
         }
 
         return incident;
@@ -38,6 +38,7 @@ public class WebhookPayloadTests
         Assert.Equal(JsonValueKind.Null, root.GetProperty("threshold").ValueKind);
         var group = Assert.Single(root.GetProperty("snapshot").GetProperty("topGrowing").EnumerateArray());
         Assert.Equal("Orders.AckWaiter.WaitForAck", group.GetProperty("name").GetString());
+        Assert.Equal("AckWaiter.cs:48", group.GetProperty("location").GetString());
         Assert.Equal(40, group.GetProperty("delta").GetInt32());
     }
 
@@ -57,7 +58,7 @@ public class WebhookPayloadTests
         var text = json.RootElement.GetProperty("text").GetString()!;
         Assert.StartsWith("leakwatch: leak suspected in Orders (pid 1804) on h\n", text, StringComparison.Ordinal);
         Assert.Contains("rising +2.075/s over 20s", text, StringComparison.Ordinal);
-        Assert.Contains("+40 threads (40) Orders.AckWaiter.WaitForAck", text, StringComparison.Ordinal);
+        Assert.Contains("+40 threads (40) Orders.AckWaiter.WaitForAck (AckWaiter.cs:48)", text, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -69,6 +69,7 @@ public class SourceLocationTests
 
         var growth = SnapshotDiff.Compare(null, snapshot, SnapshotDiff.ThreadsKind);
         Assert.Equal("+1 threads in Orders.AckWaiter.WaitForAck (AckWaiter.cs:48, now 1)", growth.Headlines(1).Single());
+        Assert.Equal("AckWaiter.cs:48", growth.All.First().Location);
         Assert.Equal("+5 timers calling Notifications.Reminders.SendReminder every 1m (Reminders.cs:28, now 5)", SnapshotDiff.Compare(null, snapshot, SnapshotDiff.TimersKind).Headlines(1).Single());
     }
 

@@ -26,7 +26,7 @@ public class SnapshotOnTriggerTests
             var summary = await response.Content.ReadAsStringAsync();
 
             Assert.True(response.IsSuccessStatusCode, summary);
-            Assert.Matches(@"\+\d+ threads in Orders\.AckWaiter\.WaitForAck \(now \d+\) since", summary);
+            Assert.Matches(@"\+\d+ threads in Orders\.AckWaiter\.WaitForAck \(AckWaiter\.cs:\d+, now \d+\) since", summary);
             var files = Directory.GetFiles(directory).Select(Path.GetFileName).ToList();
             Assert.Contains(files, f => f!.EndsWith("-baseline.json", StringComparison.Ordinal));
             foreach (var extension in new[] { "json", "txt", "folded" })
