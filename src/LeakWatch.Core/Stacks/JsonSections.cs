@@ -9,70 +9,54 @@ internal static class JsonSections
     {
         if (snapshot.Timers is { } timers)
         {
-            json.WriteStartObject("timers");
-            json.WriteNumber("total", timers.Total);
-            json.WriteStartArray("groups");
-            foreach (var group in timers.Groups)
+            Section(json, "timers", w => w.WriteNumber("total", timers.Total), "groups", timers.Groups, (w, group) =>
             {
-                json.WriteStartObject();
-                json.WriteNumber("count", group.Count);
-                json.WriteString("callback", group.Callback);
+                w.WriteNumber("count", group.Count);
+                w.WriteString("callback", group.Callback);
                 if (group.PeriodMs is { } period)
                 {
-                    json.WriteNumber("periodMs", period);
+                    w.WriteNumber("periodMs", period);
                 }
                 else
                 {
-                    json.WriteNull("periodMs");
+                    w.WriteNull("periodMs");
                 }
 
                 if (group.Location is { } location)
                 {
-                    json.WriteString("location", location);
+                    w.WriteString("location", location);
                 }
-
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-            json.WriteEndObject();
+            });
         }
 
         if (snapshot.Descriptors is { } descriptors)
         {
-            json.WriteStartObject("descriptors");
-            json.WriteNumber("total", descriptors.Total);
-            json.WriteStartArray("groups");
-            foreach (var group in descriptors.Groups)
+            Section(json, "descriptors", w => w.WriteNumber("total", descriptors.Total), "groups", descriptors.Groups, (w, group) =>
             {
-                json.WriteStartObject();
-                json.WriteNumber("count", group.Count);
-                json.WriteString("kind", group.Kind);
-                json.WriteString("target", group.Target);
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-            json.WriteEndObject();
+                w.WriteNumber("count", group.Count);
+                w.WriteString("kind", group.Kind);
+                w.WriteString("target", group.Target);
+            });
         }
 
         if (snapshot.Heap is { } heap)
         {
-            json.WriteStartObject("heap");
-            json.WriteNumber("objects", heap.Objects);
-            json.WriteNumber("bytes", heap.Bytes);
-            json.WriteStartArray("types");
-            foreach (var type in heap.Types)
-            {
-                json.WriteStartObject();
-                json.WriteString("type", type.Type);
-                json.WriteNumber("count", type.Count);
-                json.WriteNumber("bytes", type.Bytes);
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-            json.WriteEndObject();
+            Section(
+                json,
+                "heap",
+                w =>
+                {
+                    w.WriteNumber("objects", heap.Objects);
+                    w.WriteNumber("bytes", heap.Bytes);
+                },
+                "types",
+                heap.Types,
+                (w, type) =>
+                {
+                    w.WriteString("type", type.Type);
+                    w.WriteNumber("count", type.Count);
+                    w.WriteNumber("bytes", type.Bytes);
+                });
         }
     }
 
@@ -105,4 +89,21 @@ internal static class JsonSections
                 heap.GetProperty("types").EnumerateArray().Select(t => new HeapTypeCount(
                     t.GetProperty("type").GetString() ?? "", t.GetProperty("count").GetInt32(), t.GetProperty("bytes").GetInt64())).ToList())
             : null;
+
+    /// <summary>"name": { totals..., "array": [ { item }, ... ] }.</summary>
+    private static void Section<T>(Utf8JsonWriter json, string name, Action<Utf8JsonWriter> totals, string arrayName, IEnumerable<T> items, Action<Utf8JsonWriter, T> item)
+    {
+        json.WriteStartObject(name);
+        totals(json);
+        json.WriteStartArray(arrayName);
+        foreach (var value in items)
+        {
+            json.WriteStartObject();
+            item(json, value);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
 }
