@@ -35,11 +35,13 @@ public sealed class SnapshotService
         }
 
         cancellation.ThrowIfCancellationRequested();
-        // The target runs again: now the PDBs can be read for the frames' source lines.
-        using var sources = new SourceLocator(target.Pid);
+        // The target runs again: now the PDBs can be read for the frames' source lines, and its descriptors, where
+        // /proc/PID is the target itself.
+        var procShowsTarget = TargetResolver.ProcShows(target);
+        using var sources = new SourceLocator(procShowsTarget ? target.Pid : null);
         var threads = StackGrouper.GroupThreads(walk.ThreadStacks.Select(stack => stack.Select(frame => CodeReference.Resolve(frame, sources)).ToList()));
         var tasks = StackGrouper.GroupChains(walk.PendingTasks, walk.Chains);
-        var descriptors = DescriptorReader.Read(target.Pid);
+        var descriptors = procShowsTarget ? DescriptorReader.Read(target.Pid) : null;
         return new StackSnapshot
         {
             Pid = target.Pid,

@@ -8,14 +8,15 @@ namespace LeakWatch.Agent.Snapshots;
 /// <summary>
 /// Finds source lines in portable PDBs: the .pdb beside the assembly (looked for through /proc/PID/root first, so a
 /// target in its own mount namespace is read from its own files) or embedded in it. Without a PDB, null: the frame
-/// keeps its method name. Modules are opened once per snapshot; used after the target is resumed.
+/// keeps its method name. Modules are opened once per snapshot; used after the target is resumed. Without a pid
+/// (a target whose /proc entry is not visible) module paths are not ours to read: no locations.
 /// </summary>
 internal sealed class SourceLocator : IDisposable
 {
-    private readonly int _pid;
+    private readonly int? _pid;
     private readonly Dictionary<string, MetadataReaderProvider?> _pdbs = new(StringComparer.Ordinal);
 
-    public SourceLocator(int pid) => _pid = pid;
+    public SourceLocator(int? pid) => _pid = pid;
 
     /// <summary>"AckWaiter.cs:42" for the statement at <paramref name="ilOffset"/> (or the method's first line for <see cref="CodeReference.Declaration"/>).</summary>
     public string? Locate(string modulePath, int methodToken, int ilOffset)
@@ -80,7 +81,12 @@ internal sealed class SourceLocator : IDisposable
 
     private MetadataReaderProvider? Open(string modulePath)
     {
-        foreach (var assembly in new[] { $"{ProcFs.ProcessDirectory(_pid)}/root{modulePath}", modulePath })
+        if (_pid is not { } pid)
+        {
+            return null;
+        }
+
+        foreach (var assembly in new[] { $"{ProcFs.ProcessDirectory(pid)}/root{modulePath}", modulePath })
         {
             try
             {
