@@ -39,7 +39,7 @@ public static class WebhookPayloads
             text.Append("\nTop growing:");
             foreach (var group in snapshot.TopGrowing.Take(TopGroups))
             {
-                text.Append(CultureInfo.InvariantCulture, $"\n  {group.Delta:+0;-0;0} {group.Kind} ({group.Now}) {group.Name}");
+                text.Append(CultureInfo.InvariantCulture, $"\n  {group.Delta:+0;-0;0} {group.Kind} ({group.Now}) {group.Name}{(group.Location is null ? "" : $" ({group.Location})")}");
             }
         }
 
@@ -91,6 +91,11 @@ public static class WebhookPayloads
                 w.WriteStartObject();
                 w.WriteString("kind", group.Kind);
                 w.WriteString("name", group.Name);
+                if (group.Location is not null)
+                {
+                    w.WriteString("location", group.Location);
+                }
+
                 w.WriteNumber("before", group.Before);
                 w.WriteNumber("now", group.Now);
                 w.WriteNumber("delta", group.Delta);

@@ -4,7 +4,7 @@ using LeakWatch.Core;
 
 namespace LeakWatch.Agent.Hosting;
 
-/// <summary><c>--snapshot-baseline</c>: one snapshot when a target is first watched, so the first triggered one shows what grew.</summary>
+/// <summary>The baseline (on unless <c>--snapshot-baseline false</c>): one snapshot when a target is first watched, so the first triggered one shows what grew.</summary>
 internal sealed class BaselineSnapshotSource(SnapshotRecorder snapshots) : ITargetSource
 {
     public string Name => "baseline";

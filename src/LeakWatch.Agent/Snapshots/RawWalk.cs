@@ -8,4 +8,11 @@ internal sealed record RawWalk(
     List<RawTaskChain> Chains,
     int PendingTasks,
     string? StopReason,
-    string? RuntimeVersion);
+    string? RuntimeVersion)
+{
+    /// <summary>The heap's type histogram; null when the heap was not walked.</summary>
+    public HeapSection? Heap { get; init; }
+
+    /// <summary>Live timers by callback; null when the heap was not walked.</summary>
+    public TimerSection? Timers { get; init; }
+}

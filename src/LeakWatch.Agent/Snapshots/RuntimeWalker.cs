@@ -19,12 +19,16 @@ internal sealed class RuntimeWalker
     private readonly PauseBudget _budget;
     private readonly Dictionary<ulong, TaskTypeInfo?> _taskTypes = [];
     private readonly Dictionary<ulong, StateMachineInfo?> _stateMachines = [];
+    private readonly HeapCensus _census;
+    private readonly FrameNamer _frameNamer = new();
+    private bool _heapWalked;
 
     public RuntimeWalker(ClrRuntime runtime, SnapshotOptions options, PauseBudget budget)
     {
         _runtime = runtime;
         _options = options;
         _budget = budget;
+        _census = new HeapCensus(runtime);
     }
 
     public RawWalk Walk()
@@ -32,7 +36,11 @@ internal sealed class RuntimeWalker
         var stacks = WalkThreads();
         SnapshotService.Trace(_budget, "threads read");
         var (pending, chains) = _budget.Exhausted() ? (0, new List<RawTaskChain>()) : WalkTasks();
-        return new RawWalk(stacks, chains, pending, _budget.StopReason, _runtime.ClrInfo.Version is { Major: > 0 } v ? v.ToString() : null);
+        return new RawWalk(stacks, chains, pending, _budget.StopReason, _runtime.ClrInfo.Version is { Major: > 0 } v ? v.ToString() : null)
+        {
+            Heap = _heapWalked ? _census.Heap() : null,
+            Timers = _heapWalked ? _census.Timers() : null,
+        };
     }
 
     private List<IReadOnlyList<string?>> WalkThreads()
@@ -53,9 +61,7 @@ internal sealed class RuntimeWalker
             var frames = new List<string?>();
             foreach (var frame in thread.EnumerateStackTrace(includeContext: false, maxFrames: _options.MaxFramesPerThread))
             {
-                frames.Add(frame.Method is { } method
-                    ? $"{method.Type?.Name ?? "?"}.{method.Name}"
-                    : $"[{frame.FrameName ?? frame.Kind.ToString()}]");
+                frames.Add(_frameNamer.Name(frame));
             }
 
             stacks.Add(frames);
@@ -74,6 +80,7 @@ internal sealed class RuntimeWalker
             return (0, []);
         }
 
+        _heapWalked = true;
         var pendingTasks = 0;
         // Box address → the object its state machine awaits (0 when unknown), for every pending async method.
         var boxes = new Dictionary<ulong, PendingBox>();
@@ -87,7 +94,13 @@ internal sealed class RuntimeWalker
             }
 
             var type = obj.Type;
-            if (type is null || TaskInfo(type) is not { } info)
+            if (type is null)
+            {
+                continue;
+            }
+
+            _census.Visit(obj, type);
+            if (TaskInfo(type) is not { } info)
             {
                 continue;
             }

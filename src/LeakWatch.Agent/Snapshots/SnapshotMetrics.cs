@@ -16,6 +16,7 @@ internal sealed class SnapshotMetrics
     private readonly Gauge _pause;
     private readonly Gauge _threadsByStack;
     private readonly Gauge _tasksByChain;
+    private readonly SnapshotSectionMetrics _sections;
     private readonly TargetLabels _labels;
     private readonly Dictionary<int, List<string[]>> _publishedGroups = [];
     private readonly object _gate = new();
@@ -30,6 +31,7 @@ internal sealed class SnapshotMetrics
         _pause = factory.CreateGauge("leakwatch_snapshot_pause_seconds", "How long the latest stack snapshot kept the target suspended.", Names());
         _threadsByStack = factory.CreateGauge("leakwatch_threads_by_stack", "Threads in each of the largest stack groups of the latest snapshot (stack: frames innermost first, ';'-separated).", Names("stack"));
         _tasksByChain = factory.CreateGauge("leakwatch_tasks_by_chain", "Async chains in each of the largest groups of the latest snapshot (chain: awaited thing, then methods innermost first).", Names("chain"));
+        _sections = new SnapshotSectionMetrics(factory, extra => Names(extra));
     }
 
     public void Record(StackSnapshot snapshot, string reason, int topGroups, int labelLength)
@@ -53,6 +55,7 @@ internal sealed class SnapshotMetrics
             Publish(_threadsByStack, "threads", target, snapshot.Threads.Groups.Take(topGroups).Select(g => (g.Frames, g.Count)), labelLength, published);
             Publish(_tasksByChain, "tasks", target, snapshot.Tasks.Groups.Take(topGroups).Select(g => (g.Chain, g.Count)), labelLength, published);
             _publishedGroups[snapshot.Pid] = published;
+            _sections.Record(snapshot, target, topGroups, labelLength);
         }
     }
 
@@ -62,6 +65,7 @@ internal sealed class SnapshotMetrics
         lock (_gate)
         {
             _publishedGroups.Remove(pid);
+            _sections.Remove(pid);
             foreach (var gauge in new[] { _duration, _pause, _threadsByStack, _tasksByChain })
             {
                 foreach (var labels in gauge.GetAllLabelValues().Where(v => TargetLabels.BelongsTo(v, pid)).ToList())

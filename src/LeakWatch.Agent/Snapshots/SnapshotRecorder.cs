@@ -132,7 +132,7 @@ public sealed class SnapshotRecorder : IDisposable
         }
 
         Taken?.Invoke(target, snapshot);
-        var diff = SnapshotDiff.Compare(previous, snapshot);
+        var diff = SnapshotDiff.Compare(previous, snapshot, SnapshotDiff.LeadFor(reason));
         var files = _options.Directory is null ? [] : WriteFiles(snapshot, reason, previous, diff);
         _metrics?.Record(snapshot, reason, _options.MetricsTopGroups, _options.MetricsLabelLength);
         return new SnapshotSummary

@@ -35,8 +35,13 @@ public sealed class SnapshotService
         }
 
         cancellation.ThrowIfCancellationRequested();
-        var threads = StackGrouper.GroupThreads(walk.ThreadStacks);
+        // The target runs again: now the PDBs can be read for the frames' source lines, and its descriptors, where
+        // /proc/PID is the target itself.
+        var procShowsTarget = TargetResolver.ProcShows(target);
+        using var sources = new SourceLocator(procShowsTarget ? target.Pid : null);
+        var threads = StackGrouper.GroupThreads(walk.ThreadStacks.Select(stack => stack.Select(frame => CodeReference.Resolve(frame, sources)).ToList()));
         var tasks = StackGrouper.GroupChains(walk.PendingTasks, walk.Chains);
+        var descriptors = procShowsTarget ? DescriptorReader.Read(target.Pid) : null;
         return new StackSnapshot
         {
             Pid = target.Pid,
@@ -50,6 +55,9 @@ public sealed class SnapshotService
             RuntimeVersion = target.RuntimeVersion?.ToString(3) ?? walk.RuntimeVersion,
             Threads = threads,
             Tasks = tasks,
+            Timers = walk.Timers is { } timers ? TimerLocations.Resolve(timers, sources) : null,
+            Descriptors = descriptors,
+            Heap = walk.Heap,
         };
     }
 

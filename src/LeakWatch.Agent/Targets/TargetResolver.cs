@@ -181,6 +181,14 @@ public static class TargetResolver
     }
 
     /// <summary>
+    /// Whether /proc/PID is this target and not another process with the same number (a target in another pid
+    /// namespace, known only by its own pid through its diagnostic socket): its name read from /proc matches.
+    /// </summary>
+    public static bool ProcShows(TargetProcess target) =>
+        ProcFs.Arguments(target.Pid) is { } arguments
+        && string.Equals(NameFromArguments(arguments) ?? ProcFs.Comm(target.Pid), target.Name, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
     /// "dotnet /app/Orders.dll" is named Orders, an apphost "/app/Orders" too: the kernel's comm would say
     /// "dotnet", or cut the name at 15 characters.
     /// </summary>

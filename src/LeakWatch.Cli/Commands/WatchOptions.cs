@@ -44,7 +44,7 @@ internal sealed class WatchOptions
 
     public Option<bool> SnapshotBaseline { get; } = new("--snapshot-baseline")
     {
-        Description = "Take a stack snapshot when a target is first watched, so the first triggered one shows what grew since. [env: LEAKWATCH_SNAPSHOT_BASELINE]",
+        Description = "Take a stack snapshot when a target is first watched, so the first triggered one shows what grew since (on by default; --snapshot-baseline false turns it off). [env: LEAKWATCH_SNAPSHOT_BASELINE]",
     };
 
     public Option<string> MaxPause { get; } = Text("--max-pause", "duration",

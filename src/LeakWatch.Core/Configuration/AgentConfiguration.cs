@@ -29,7 +29,8 @@ public sealed record AgentConfiguration
 
     public string? SnapshotDir { get; init; }
 
-    public bool SnapshotBaseline { get; init; }
+    /// <summary>A snapshot when each target is first watched; on unless switched off (--snapshot-baseline false).</summary>
+    public bool SnapshotBaseline { get; init; } = true;
 
     public TimeSpan? MaxPause { get; init; }
 
@@ -111,7 +112,7 @@ public sealed record AgentConfiguration
             DiagnosticPort = port?.Value.Trim(),
             AllProcesses = all,
             SnapshotDir = Get(AgentSettings.SnapshotDir)?.Value.Trim(),
-            SnapshotBaseline = BooleanOf(Get(AgentSettings.SnapshotBaseline)) ?? false,
+            SnapshotBaseline = BooleanOf(Get(AgentSettings.SnapshotBaseline)) ?? true,
             MaxPause = DurationOf(Get(AgentSettings.MaxPause)),
             SnapshotVia = Get(AgentSettings.SnapshotVia)?.Value.Trim().ToLowerInvariant(),
             ApiKey = keyWins ? apiKey!.Value : null,

@@ -72,10 +72,23 @@ public static class FrameNormalizer
         "System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder.Start",
     };
 
+    /// <summary>
+    /// Separates a raw frame's name from its source location ("Orders.AckWaiter.WaitForAck\tAckWaiter.cs:42"):
+    /// no method name contains a tab.
+    /// </summary>
+    public const char LocationSeparator = '\t';
+
     /// <summary>Normalises one thread's raw frames (innermost first); null or bracketed entries are runtime frames.</summary>
-    public static IReadOnlyList<string> Normalize(IEnumerable<string?> rawFrames)
+    public static IReadOnlyList<string> Normalize(IEnumerable<string?> rawFrames) => NormalizeWithLocations(rawFrames).Frames;
+
+    /// <summary>
+    /// As <see cref="Normalize"/>, keeping each frame's source location ("AckWaiter.cs:42", or null) from raw frames
+    /// written "name\tlocation". <c>Locations</c> is null when no frame has one.
+    /// </summary>
+    public static (IReadOnlyList<string> Frames, IReadOnlyList<string?>? Locations) NormalizeWithLocations(IEnumerable<string?> rawFrames)
     {
         var frames = new List<string>();
+        var locations = new List<string?>();
         foreach (var raw in rawFrames)
         {
             if (string.IsNullOrWhiteSpace(raw) || raw.StartsWith('['))
@@ -83,17 +96,22 @@ public static class FrameNormalizer
                 continue;
             }
 
-            var name = CleanName(raw);
+            var separator = raw.IndexOf(LocationSeparator);
+            var name = CleanName(separator < 0 ? raw : raw[..separator]);
+            var location = separator < 0 ? null : raw[(separator + 1)..];
             if (name.Length == 0 || TransparentFrames.Contains(name) || (frames.Count > 0 && frames[^1] == name))
             {
                 continue;
             }
 
             frames.Add(name);
+            locations.Add(location);
         }
 
-        CollapseInnermostWait(frames);
-        return frames.Count == 0 ? [NativeFrame] : frames;
+        CollapseInnermostWait(frames, locations);
+        return frames.Count == 0
+            ? ([NativeFrame], null)
+            : (frames, locations.Exists(l => l is not null) ? locations : null);
     }
 
     /// <summary>True for a runtime blocking primitive such as <c>System.Threading.Monitor.Wait</c>.</summary>
@@ -170,7 +188,7 @@ public static class FrameNormalizer
         return text.Length - 1;
     }
 
-    private static void CollapseInnermostWait(List<string> frames)
+    private static void CollapseInnermostWait(List<string> frames, List<string?> locations)
     {
         var run = 0;
         while (run < frames.Count && IsWaitPrimitive(frames[run]))
@@ -180,9 +198,8 @@ public static class FrameNormalizer
 
         if (run > 1)
         {
-            var outermost = frames[run - 1];
-            frames.RemoveRange(0, run);
-            frames.Insert(0, outermost);
+            frames.RemoveRange(0, run - 1);
+            locations.RemoveRange(0, run - 1);
         }
     }
 }

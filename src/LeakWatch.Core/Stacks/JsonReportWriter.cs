@@ -6,6 +6,13 @@ namespace LeakWatch.Core.Stacks;
 /// <summary>The JSON contract of docs/snapshots.md, written field by field so its order and names never drift.</summary>
 public static class JsonReportWriter
 {
+    /// <summary>
+    /// The format's version: 2 added <c>version</c>, <c>timers</c>, <c>descriptors</c>, <c>heap</c> and the thread
+    /// groups' <c>locations</c>; a file without
+    /// the field is version 1 (threads and tasks only).
+    /// </summary>
+    public const int FormatVersion = 2;
+
     public static void Write(StackSnapshot snapshot, TextWriter output) => output.Write(ToJson(snapshot, indented: true));
 
     public static string ToJson(StackSnapshot snapshot, bool indented)
@@ -14,6 +21,7 @@ public static class JsonReportWriter
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = indented, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             json.WriteStartObject();
+            json.WriteNumber("version", FormatVersion);
             json.WriteNumber("pid", snapshot.Pid);
             json.WriteString("processName", snapshot.ProcessName);
             json.WriteString("takenAt", snapshot.TakenAt.UtcDateTime);
@@ -39,6 +47,17 @@ public static class JsonReportWriter
                 json.WriteStartObject();
                 json.WriteNumber("count", group.Count);
                 WriteStrings(json, "frames", group.Frames);
+                if (group.Locations is { } locations)
+                {
+                    json.WriteStartArray("locations");
+                    foreach (var location in locations)
+                    {
+                        json.WriteStringValue(location);
+                    }
+
+                    json.WriteEndArray();
+                }
+
                 json.WriteEndObject();
             }
 
@@ -58,6 +77,7 @@ public static class JsonReportWriter
 
             json.WriteEndArray();
             json.WriteEndObject();
+            JsonSections.Write(json, snapshot);
             json.WriteEndObject();
         }
 
@@ -84,10 +104,16 @@ public static class JsonReportWriter
             RuntimeVersion = root.TryGetProperty("runtimeVersion", out var version) ? version.GetString() : null,
             Threads = new ThreadSection(
                 threads.GetProperty("total").GetInt32(),
-                threads.GetProperty("groups").EnumerateArray().Select(g => new ThreadGroup(g.GetProperty("count").GetInt32(), Strings(g.GetProperty("frames")))).ToList()),
+                threads.GetProperty("groups").EnumerateArray().Select(g => new ThreadGroup(g.GetProperty("count").GetInt32(), Strings(g.GetProperty("frames")))
+                {
+                    Locations = g.TryGetProperty("locations", out var locations) ? locations.EnumerateArray().Select(l => l.GetString()).ToList() : null,
+                }).ToList()),
             Tasks = new TaskSection(
                 tasks.GetProperty("pending").GetInt32(),
                 tasks.GetProperty("groups").EnumerateArray().Select(g => new TaskChainGroup(g.GetProperty("count").GetInt32(), Strings(g.GetProperty("chain")))).ToList()),
+            Timers = JsonSections.ReadTimers(root),
+            Descriptors = JsonSections.ReadDescriptors(root),
+            Heap = JsonSections.ReadHeap(root),
         };
     }
 

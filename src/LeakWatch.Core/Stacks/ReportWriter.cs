@@ -47,5 +47,8 @@ public static class ReportWriter
     {
         Threads = snapshot.Threads with { Groups = snapshot.Threads.Groups.Take(count).ToList() },
         Tasks = snapshot.Tasks with { Groups = snapshot.Tasks.Groups.Take(count).ToList() },
+        Timers = snapshot.Timers is { } timers ? timers with { Groups = timers.Groups.Take(count).ToList() } : null,
+        Descriptors = snapshot.Descriptors is { } descriptors ? descriptors with { Groups = descriptors.Groups.Take(count).ToList() } : null,
+        Heap = snapshot.Heap is { } heap ? heap with { Types = heap.Types.Take(count).ToList() } : null,
     };
 }

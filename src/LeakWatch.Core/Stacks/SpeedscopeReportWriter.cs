@@ -11,22 +11,24 @@ public static class SpeedscopeReportWriter
 {
     public static void Write(StackSnapshot snapshot, TextWriter output)
     {
-        var frames = new List<string>();
-        var index = new Dictionary<string, int>(StringComparer.Ordinal);
-        int FrameIndex(string name)
+        var frames = new List<(string Name, string? Location)>();
+        var index = new Dictionary<(string, string?), int>();
+        int FrameIndex((string Name, string? Location) frame)
         {
-            if (!index.TryGetValue(name, out var i))
+            if (!index.TryGetValue(frame, out var i))
             {
                 i = frames.Count;
-                frames.Add(name);
-                index.Add(name, i);
+                frames.Add(frame);
+                index.Add(frame, i);
             }
 
             return i;
         }
 
-        var threadSamples = snapshot.Threads.Groups.Select(g => (Stack: g.Frames.Reverse().Select(FrameIndex).ToList(), g.Count)).ToList();
-        var taskSamples = snapshot.Tasks.Groups.Select(g => (Stack: g.Chain.Reverse().Select(FrameIndex).ToList(), g.Count)).ToList();
+        var threadSamples = snapshot.Threads.Groups
+            .Select(g => (Stack: g.Frames.Select((f, i) => (f, g.LocationOf(i))).Reverse().Select(FrameIndex).ToList(), g.Count))
+            .ToList();
+        var taskSamples = snapshot.Tasks.Groups.Select(g => (Stack: g.Chain.Reverse().Select(f => FrameIndex((f, null))).ToList(), g.Count)).ToList();
 
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
@@ -38,10 +40,17 @@ public static class SpeedscopeReportWriter
             json.WriteNumber("activeProfileIndex", 0);
             json.WriteStartObject("shared");
             json.WriteStartArray("frames");
-            foreach (var frame in frames)
+            foreach (var (name, location) in frames)
             {
                 json.WriteStartObject();
-                json.WriteString("name", frame);
+                json.WriteString("name", name);
+                var colon = location?.LastIndexOf(':') ?? -1;
+                if (colon > 0 && int.TryParse(location.AsSpan(colon + 1), System.Globalization.CultureInfo.InvariantCulture, out var line))
+                {
+                    json.WriteString("file", location![..colon]);
+                    json.WriteNumber("line", line);
+                }
+
                 json.WriteEndObject();
             }
 

@@ -9,15 +9,17 @@ public static class StackGrouper
     public static ThreadSection GroupThreads(IEnumerable<IReadOnlyList<string?>> rawStacks)
     {
         var total = 0;
-        var counts = new Dictionary<string, (int Count, IReadOnlyList<string> Frames)>(StringComparer.Ordinal);
+        var counts = new Dictionary<string, (int Count, ThreadGroup Group)>(StringComparer.Ordinal);
         foreach (var raw in rawStacks)
         {
             total++;
-            var frames = FrameNormalizer.Normalize(raw);
-            Count(counts, frames);
+            var (frames, locations) = FrameNormalizer.NormalizeWithLocations(raw);
+            var group = new ThreadGroup(1, frames) { Locations = locations };
+            counts[group.Key] = counts.TryGetValue(group.Key, out var existing) ? (existing.Count + 1, existing.Group) : (1, group);
         }
 
-        return new ThreadSection(total, Ordered(counts).Select(g => new ThreadGroup(g.Count, g.Frames)).ToList());
+        var ordered = counts.OrderByDescending(p => p.Value.Count).ThenBy(p => p.Key, StringComparer.Ordinal);
+        return new ThreadSection(total, ordered.Select(p => p.Value.Group with { Count = p.Value.Count }).ToList());
     }
 
     /// <summary>Names and groups raw async chains; <paramref name="pending"/> is the number of pending tasks seen.</summary>

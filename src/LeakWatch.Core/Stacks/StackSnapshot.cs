@@ -32,4 +32,13 @@ public sealed record StackSnapshot
     public ThreadSection Threads { get; init; } = ThreadSection.Empty;
 
     public TaskSection Tasks { get; init; } = TaskSection.Empty;
+
+    /// <summary>Live timers by callback and period; null when the heap was not walked.</summary>
+    public TimerSection? Timers { get; init; }
+
+    /// <summary>Open file descriptors by kind and pattern; null when /proc/PID/fd could not be read.</summary>
+    public DescriptorSection? Descriptors { get; init; }
+
+    /// <summary>The heap's type histogram; null when the heap was not walked.</summary>
+    public HeapSection? Heap { get; init; }
 }

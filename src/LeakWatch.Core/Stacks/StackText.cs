@@ -6,17 +6,21 @@ namespace LeakWatch.Core.Stacks;
 public static partial class StackText
 {
     /// <summary>The innermost frame of a thread stack that is application code, not a runtime wait or marker.</summary>
-    public static string Headline(IReadOnlyList<string> frames)
+    public static string Headline(IReadOnlyList<string> frames) =>
+        HeadlineIndex(frames) is var index and >= 0 ? frames[index] : FrameNormalizer.NativeFrame;
+
+    /// <summary>The index of <see cref="Headline"/>'s frame, or -1 for no frame.</summary>
+    public static int HeadlineIndex(IReadOnlyList<string> frames)
     {
-        foreach (var frame in frames)
+        for (var i = 0; i < frames.Count; i++)
         {
-            if (!frame.StartsWith('[') && !FrameNormalizer.IsWaitPrimitive(frame))
+            if (!frames[i].StartsWith('[') && !FrameNormalizer.IsWaitPrimitive(frames[i]))
             {
-                return frame;
+                return i;
             }
         }
 
-        return frames.Count > 0 ? frames[0] : FrameNormalizer.NativeFrame;
+        return frames.Count > 0 ? 0 : -1;
     }
 
     /// <summary>"Payments.Gateway.AuthorizeAsync (state 0)" → "Payments.Gateway.AuthorizeAsync".</summary>

@@ -28,8 +28,8 @@ public static class TextReportWriter
             snapshot.Tasks.Groups.Select(g => g.Count).DefaultIfEmpty(0).Max()).ToString(c).Length;
         foreach (var group in snapshot.Threads.Groups)
         {
-            output.WriteLine(string.Create(c, $"  {group.Count.ToString(c).PadLeft(width)}  {group.Headline}"));
-            WriteFrames(output, group.Frames, width);
+            output.WriteLine(string.Create(c, $"  {group.Count.ToString(c).PadLeft(width)}  {WithLocation(group.Headline, group.HeadlineLocation)}"));
+            WriteFrames(output, group.Frames.Select((frame, i) => WithLocation(frame, group.LocationOf(i))).ToList(), width);
         }
 
         output.WriteLine();
@@ -40,7 +40,12 @@ public static class TextReportWriter
             output.WriteLine(string.Create(c, $"  {group.Count.ToString(c).PadLeft(width)}  {group.Headline} awaiting {awaited}"));
             WriteFrames(output, group.Chain, width);
         }
+
+        TextSections.Write(snapshot, output);
     }
+
+    /// <summary>"Orders.AckWaiter.WaitForAck (AckWaiter.cs:42)", or the frame alone without a location.</summary>
+    public static string WithLocation(string frame, string? location) => location is null ? frame : $"{frame} ({location})";
 
     private static void WriteFrames(TextWriter output, IReadOnlyList<string> frames, int width)
     {

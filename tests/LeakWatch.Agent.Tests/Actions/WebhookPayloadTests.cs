@@ -13,7 +13,7 @@ public class WebhookPayloadTests
         var verdict = new RuleVerdict("thread-leak", RuleKind.Growth, VerdictKind.Fired, 1804, "process_num_threads", LabelSet.Empty,
             new DateTimeOffset(2026, 11, 24, 19, 45, 6, TimeSpan.Zero), 60, 2.075, 2.0, TimeSpan.FromSeconds(20), null, null);
         var trigger = new LeakTrigger(new TargetProcess(1804, "Orders", "dotnet Orders.dll", new Version(10, 0, 12)), verdict);
-        return new LeakIncident(trigger, withSnapshot ? new SnapshotHighlights([new GrowingGroup("threads", "Orders.AckWaiter.WaitForAck", 0, 40)], "/tmp/s.txt") : null);
+        return new LeakIncident(trigger, withSnapshot ? new SnapshotHighlights([new GrowingGroup("threads", "Orders.AckWaiter.WaitForAck", 0, 40) { Location = "AckWaiter.cs:48" }], "/tmp/s.txt") : null);
     }
 
     [Fact]
@@ -33,6 +33,7 @@ public class WebhookPayloadTests
         Assert.Equal(JsonValueKind.Null, root.GetProperty("threshold").ValueKind);
         var group = Assert.Single(root.GetProperty("snapshot").GetProperty("topGrowing").EnumerateArray());
         Assert.Equal("Orders.AckWaiter.WaitForAck", group.GetProperty("name").GetString());
+        Assert.Equal("AckWaiter.cs:48", group.GetProperty("location").GetString());
         Assert.Equal(40, group.GetProperty("delta").GetInt32());
     }
 
@@ -52,7 +53,7 @@ public class WebhookPayloadTests
         var text = json.RootElement.GetProperty("text").GetString()!;
         Assert.StartsWith("leakwatch: leak suspected in Orders (pid 1804) on h\n", text, StringComparison.Ordinal);
         Assert.Contains("rising +2.075/s over 20s", text, StringComparison.Ordinal);
-        Assert.Contains("+40 threads (40) Orders.AckWaiter.WaitForAck", text, StringComparison.Ordinal);
+        Assert.Contains("+40 threads (40) Orders.AckWaiter.WaitForAck (AckWaiter.cs:48)", text, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -79,7 +79,7 @@ public class StacksCommandTests
         using var app = await TestApp.StartAsync("blocked-threads", TestApp.Net10, "--count", "50");
 
         var text = await RunOkAsync("stacks", "--pid", Pid(app), "--max-pause", "30s");
-        Assert.Contains("50  Orders.AckWaiter.WaitForAck", text, StringComparison.Ordinal);
+        Assert.Matches(@"50  Orders\.AckWaiter\.WaitForAck \(AckWaiter\.cs:\d+\)", text);
         Assert.Contains("500  Payments.Gateway.AwaitSettlementAsync awaiting TaskCompletionSource.Task", text, StringComparison.Ordinal);
 
         var folded = (await RunOkAsync("stacks", "--pid", Pid(app), "--format", "folded", "--max-pause", "30s")).Split('\n');
