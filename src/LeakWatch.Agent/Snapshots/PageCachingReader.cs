@@ -25,6 +25,9 @@ internal sealed class PageCachingReader : IDataReader, IThreadReader
 
     public PageCachingReader(IDataReader inner) => _inner = inner;
 
+    /// <summary>Off while the target runs (reads pass through); on only while every thread is frozen.</summary>
+    public bool Caching { get; set; } = true;
+
     public string DisplayName => _inner.DisplayName;
 
     public bool IsThreadSafe => false;
@@ -54,6 +57,11 @@ internal sealed class PageCachingReader : IDataReader, IThreadReader
 
     public int Read(ulong address, Span<byte> buffer)
     {
+        if (!Caching)
+        {
+            return _inner.Read(address, buffer);
+        }
+
         var done = 0;
         while (done < buffer.Length)
         {
