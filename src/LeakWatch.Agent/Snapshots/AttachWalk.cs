@@ -53,7 +53,7 @@ internal static class AttachWalk
         if (image is not null)
         {
             freezer.Dispose();
-            SnapshotService.Trace(budget, $"copied {Mib(image.Bytes)}, resumed");
+            SnapshotService.Trace(budget, $"copied {Mib(image.Bytes)} ({image.Phases}), resumed");
             reader.Memory = image;
             runtime.FlushCachedData();
             // The target runs again: the budget now only bounds the analysis, and Ctrl+C still stops it.

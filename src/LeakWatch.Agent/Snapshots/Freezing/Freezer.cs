@@ -82,6 +82,11 @@ internal sealed class Freezer : IDisposable
             var fresh = ReadThreadIds(name).Where(tid => !seized.Contains(tid)).ToList();
             if (fresh.Count == 0)
             {
+                if (_stopped.Count == 0)
+                {
+                    throw new LeakWatchException(ExitCode.TargetExited, $"Process {_pid} ({name}) exited during the snapshot; nothing was taken.");
+                }
+
                 return;
             }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using LeakWatch.Core;
@@ -34,6 +35,9 @@ internal sealed class ProcessImage : ITargetMemory
         _live = live;
     }
 
+    /// <summary>Where the capture's time went, for LEAKWATCH_TRACE.</summary>
+    public string Phases { get; private init; } = "";
+
     /// <summary>Bytes copied.</summary>
     public long Bytes => _lengths.Length == 0 ? 0 : _offsets[^1] + _lengths[^1];
 
@@ -46,8 +50,11 @@ internal sealed class ProcessImage : ITargetMemory
     /// </summary>
     public static ProcessImage? Capture(int pid, string name, byte[] buffer, LiveMemory live, out long needed)
     {
+        var t0 = Stopwatch.GetTimestamp();
         var maps = MapsToCopy(pid);
+        var t1 = Stopwatch.GetTimestamp();
         var runs = PresentRuns(pid, maps);
+        var t2 = Stopwatch.GetTimestamp();
         needed = runs.Sum(r => (long)r.Length);
         if (needed > buffer.Length)
         {
@@ -60,7 +67,12 @@ internal sealed class ProcessImage : ITargetMemory
             throw new LeakWatchException(ExitCode.TargetExited, $"Process {pid} ({name}) exited during the snapshot; nothing was taken.");
         }
 
-        return new ProcessImage(runs, buffer, maps.Where(m => m.Anonymous).ToArray(), live);
+        return new ProcessImage(runs, buffer, maps.Where(m => m.Anonymous).ToArray(), live)
+        {
+            Phases = string.Create(
+                CultureInfo.InvariantCulture,
+                $"maps {Stopwatch.GetElapsedTime(t0, t1).TotalMilliseconds:0} ms ({maps.Count} to copy), pagemap {Stopwatch.GetElapsedTime(t1, t2).TotalMilliseconds:0} ms ({runs.Count} runs), copy {Stopwatch.GetElapsedTime(t2).TotalMilliseconds:0} ms"),
+        };
     }
 
     public int Read(ulong address, Span<byte> buffer)
