@@ -32,8 +32,8 @@ internal static class AttachWalk
         var cache = new PageCachingReader(reader) { Caching = false };
         using var dataTarget = new DataTarget(cache, new DataTargetOptions());
         var clr = dataTarget.ClrVersions.FirstOrDefault()
-            ?? throw (live.TargetExited || !TargetResolver.ProcessExists(target.Pid)
-                ? Exited(target)
+            ?? throw (live.TargetExited || SnapshotService.Gone(target.Pid)
+                ? SnapshotService.ExitedDuring(target.Pid, target.Name)
                 : new LeakWatchException(ExitCode.TargetNotSupported, $"Process {target.Pid} ({target.Name}) has no .NET runtime loaded that leakwatch can read."));
         using var runtime = SnapshotService.CreateRuntime(clr, target);
         var (buffer, note) = CaptureBuffer(target.Pid, options.CopyBudget);
@@ -70,14 +70,11 @@ internal static class AttachWalk
         SnapshotService.Trace(budget, "walked");
         if (live.TargetExited)
         {
-            throw Exited(target);
+            throw SnapshotService.ExitedDuring(target.Pid, target.Name);
         }
 
         return new AttachResult(walk, freezer.Paused, image is null ? "frozen" : "capture", note, image?.Bytes ?? 0);
     }
-
-    internal static LeakWatchException Exited(TargetProcess target) =>
-        new(ExitCode.TargetExited, $"Process {target.Pid} ({target.Name}) exited during the snapshot; nothing was taken.");
 
     /// <summary>
     /// A buffer for the copy, allocated and touched while the target still runs (page faults are ours, not the

@@ -37,7 +37,7 @@ public sealed class SnapshotService
 
         if (!TargetResolver.ProcessExists(target.Pid))
         {
-            throw new LeakWatchException(ExitCode.TargetExited, $"Process {target.Pid} ({target.Name}) exited during the snapshot; nothing was taken.");
+            throw ExitedDuring(target.Pid, target.Name);
         }
 
         cancellation.ThrowIfCancellationRequested();
@@ -118,9 +118,9 @@ public sealed class SnapshotService
                 ? throw new OperationCanceledException("The snapshot was cancelled; the target was resumed.")
                 : result;
         }
-        catch (Exception e) when (e is not LeakWatchException and not OperationCanceledException && !TargetResolver.ProcessExists(target.Pid))
+        catch (Exception e) when (e is not LeakWatchException and not OperationCanceledException && Gone(target.Pid))
         {
-            throw new LeakWatchException(ExitCode.TargetExited, $"Process {target.Pid} ({target.Name}) exited during the snapshot; nothing was taken.", e);
+            throw ExitedDuring(target.Pid, target.Name, e);
         }
         finally
         {
@@ -162,6 +162,29 @@ public sealed class SnapshotService
         {
             TryDelete(path);
         }
+    }
+
+    /// <summary>Exit code 8, in the one wording every route uses.</summary>
+    internal static LeakWatchException ExitedDuring(int pid, string name, Exception? cause = null) =>
+        new(ExitCode.TargetExited, $"Process {pid} ({name}) exited during the snapshot; nothing was taken.", cause);
+
+    /// <summary>
+    /// Whether the target is gone, or going: a SIGKILLed process with a thousand threads stays listed (not yet a zombie)
+    /// for a moment while its threads exit, so look for up to a second before calling a failure a bug.
+    /// </summary>
+    internal static bool Gone(int pid)
+    {
+        for (var look = 0; look < 20; look++)
+        {
+            if (!TargetResolver.ProcessExists(pid))
+            {
+                return true;
+            }
+
+            Thread.Sleep(50);
+        }
+
+        return false;
     }
 
     /// <summary>LEAKWATCH_TRACE=1 prints the phases of the pause to stderr, to see where the time goes.</summary>

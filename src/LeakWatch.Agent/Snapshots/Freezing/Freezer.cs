@@ -84,7 +84,7 @@ internal sealed class Freezer : IDisposable
             {
                 if (_stopped.Count == 0)
                 {
-                    throw new LeakWatchException(ExitCode.TargetExited, $"Process {_pid} ({name}) exited during the snapshot; nothing was taken.");
+                    throw SnapshotService.ExitedDuring(_pid, name);
                 }
 
                 return;
@@ -97,6 +97,12 @@ internal sealed class Freezer : IDisposable
                     var error = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
                     if (error == Native.EPerm && seized.Count == 0)
                     {
+                        // A process on its way out refuses ptrace with EPERM too.
+                        if (SnapshotService.Gone(_pid))
+                        {
+                            throw SnapshotService.ExitedDuring(_pid, name);
+                        }
+
                         throw new LeakWatchException(
                             ExitCode.PermissionDenied,
                             $"ptrace of process {_pid} ({name}) was refused: run as the target's user or root with CAP_SYS_PTRACE (kernel.yama.ptrace_scope), or use --via dump.");
@@ -168,7 +174,7 @@ internal sealed class Freezer : IDisposable
         }
         catch (Exception e) when (e is DirectoryNotFoundException or IOException)
         {
-            throw new LeakWatchException(ExitCode.TargetExited, $"Process {_pid} ({name}) exited during the snapshot; nothing was taken.", e);
+            throw SnapshotService.ExitedDuring(_pid, name, e);
         }
 
         return tids;

@@ -64,7 +64,7 @@ internal sealed class ProcessImage : ITargetMemory
         Copy(runs, buffer, live);
         if (live.TargetExited)
         {
-            throw new LeakWatchException(ExitCode.TargetExited, $"Process {pid} ({name}) exited during the snapshot; nothing was taken.");
+            throw SnapshotService.ExitedDuring(pid, name);
         }
 
         return new ProcessImage(runs, buffer, maps.Where(m => m.Anonymous).ToArray(), live)
