@@ -29,7 +29,7 @@ internal static class AttachWalk
         using var clrmd = AttachWithoutSuspending(target);
         var live = new LiveMemory(target.Pid);
         var reader = new TargetReader(clrmd.DataReader, live);
-        var cache = new PageCachingReader(reader) { Caching = false };
+        var cache = new PageCachingReader(reader);
         using var dataTarget = new DataTarget(cache, new DataTargetOptions());
         var clr = dataTarget.ClrVersions.FirstOrDefault()
             ?? throw (live.TargetExited || SnapshotService.Gone(target.Pid)

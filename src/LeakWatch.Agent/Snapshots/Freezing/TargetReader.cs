@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Microsoft.Diagnostics.Runtime;
 using Microsoft.Diagnostics.Runtime.DataReaders.Implementation;
@@ -11,7 +10,7 @@ namespace LeakWatch.Agent.Snapshots.Freezing;
 /// contexts from the registers the <see cref="Freezer"/> saved, modules from ClrMD's own reader created without
 /// suspension (it never ptraces). No call here can stop or resume the target, and none throws when it exits.
 /// </summary>
-internal sealed class TargetReader : IDataReader, IThreadReader
+internal sealed class TargetReader : SpanReader, IDataReader, IThreadReader
 {
     private readonly IDataReader _modules;
     private IReadOnlyDictionary<uint, FrozenThread> _threads = new Dictionary<uint, FrozenThread>();
@@ -45,7 +44,7 @@ internal sealed class TargetReader : IDataReader, IThreadReader
 
     public int ProcessId => _modules.ProcessId;
 
-    public int PointerSize => _modules.PointerSize;
+    public override int PointerSize => _modules.PointerSize;
 
     public IEnumerable<ModuleInfo> EnumerateModules()
     {
@@ -77,36 +76,5 @@ internal sealed class TargetReader : IDataReader, IThreadReader
         }
     }
 
-    public int Read(ulong address, Span<byte> buffer) => Memory.Read(address, buffer);
-
-    public bool Read<T>(ulong address, out T value)
-        where T : unmanaged
-    {
-        Span<byte> bytes = stackalloc byte[Unsafe.SizeOf<T>()];
-        if (Read(address, bytes) == bytes.Length)
-        {
-            value = MemoryMarshal.Read<T>(bytes);
-            return true;
-        }
-
-        value = default;
-        return false;
-    }
-
-    public T Read<T>(ulong address)
-        where T : unmanaged => Read(address, out T value) ? value : default;
-
-    public bool ReadPointer(ulong address, out ulong value)
-    {
-        if (PointerSize == 8)
-        {
-            return Read(address, out value);
-        }
-
-        var ok = Read(address, out uint small);
-        value = small;
-        return ok;
-    }
-
-    public ulong ReadPointer(ulong address) => ReadPointer(address, out var value) ? value : 0;
+    public override int Read(ulong address, Span<byte> buffer) => Memory.Read(address, buffer);
 }
