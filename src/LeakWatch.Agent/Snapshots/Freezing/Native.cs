@@ -42,6 +42,23 @@ internal static unsafe partial class Native
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     public static partial nint ProcessVmReadv(int pid, IoVec* local, nuint localCount, IoVec* remote, nuint remoteCount, nuint flags);
 
+    public const int PrioProcess = 0;
+
+    /// <summary>The highest priority a nice value gives (needs CAP_SYS_NICE; refused harmlessly otherwise).</summary>
+    public const int HighestNice = -20;
+
+    [LibraryImport("libc", EntryPoint = "gettid")]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    public static partial int GetTid();
+
+    [LibraryImport("libc", EntryPoint = "getpriority", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    public static partial int GetPriority(int which, int who);
+
+    [LibraryImport("libc", EntryPoint = "setpriority", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    public static partial int SetPriority(int which, int who, int priority);
+
     public static bool Stopped(int status) => (status & 0xff) == 0x7f;
 
     public static int StopSignal(int status) => (status >> 8) & 0xff;
