@@ -1,4 +1,4 @@
-using System.Globalization;
+using LeakWatch.Agent.Export;
 using LeakWatch.Core.Stacks;
 using Prometheus;
 
@@ -17,15 +17,15 @@ internal sealed class SnapshotMetrics
     private readonly Gauge _pause;
     private readonly Gauge _threadsByStack;
     private readonly Gauge _tasksByChain;
-    private readonly KeyValuePair<string, string>[] _staticLabels;
+    private readonly TargetLabels _labels;
     private readonly Dictionary<int, List<string[]>> _publishedGroups = [];
     private readonly object _gate = new();
 
     public SnapshotMetrics(CollectorRegistry registry, IReadOnlyDictionary<string, string> staticLabels)
     {
-        _staticLabels = staticLabels.OrderBy(l => l.Key, StringComparer.Ordinal).ToArray();
+        _labels = new TargetLabels(staticLabels);
         var factory = Metrics.WithCustomRegistry(registry);
-        string[] Names(params string[] extra) => ["pid", "process_name", .. _staticLabels.Select(l => l.Key), .. extra];
+        string[] Names(params string[] extra) => _labels.Names(extra);
         _snapshots = factory.CreateCounter("leakwatch_snapshots_total", "Stack snapshots taken, by reason (the rule that fired, baseline).", Names("reason"));
         _writeFailures = factory.CreateCounter("leakwatch_snapshot_write_failures_total", "Snapshots whose files could not be written to --snapshot-dir (disk full, permissions); the next trigger takes them again.", Names("reason"));
         _duration = factory.CreateGauge("leakwatch_snapshot_duration_seconds", "Wall time of the latest stack snapshot.", Names());
@@ -36,7 +36,7 @@ internal sealed class SnapshotMetrics
 
     public void Record(StackSnapshot snapshot, string reason, int topGroups, int labelLength)
     {
-        var target = TargetLabels(snapshot);
+        var target = _labels.Values(snapshot.Pid, snapshot.ProcessName);
         lock (_gate)
         {
             _snapshots.WithLabels([.. target, reason]).Inc();
@@ -62,20 +62,19 @@ internal sealed class SnapshotMetrics
     {
         lock (_gate)
         {
-            _writeFailures.WithLabels([.. TargetLabels(snapshot), reason]).Inc();
+            _writeFailures.WithLabels([.. _labels.Values(snapshot.Pid, snapshot.ProcessName), reason]).Inc();
         }
     }
 
     /// <summary>Removes every snapshot series of a process that is gone.</summary>
     public void RemoveTarget(int pid)
     {
-        var pidText = pid.ToString(CultureInfo.InvariantCulture);
         lock (_gate)
         {
             _publishedGroups.Remove(pid);
             foreach (var gauge in new[] { _duration, _pause, _threadsByStack, _tasksByChain })
             {
-                foreach (var labels in gauge.GetAllLabelValues().Where(v => v.Length > 0 && v[0] == pidText).ToList())
+                foreach (var labels in gauge.GetAllLabelValues().Where(v => TargetLabels.BelongsTo(v, pid)).ToList())
                 {
                     gauge.RemoveLabelled(labels);
                 }
@@ -83,7 +82,7 @@ internal sealed class SnapshotMetrics
 
             foreach (var counter in new[] { _snapshots, _writeFailures })
             {
-                foreach (var labels in counter.GetAllLabelValues().Where(v => v.Length > 0 && v[0] == pidText).ToList())
+                foreach (var labels in counter.GetAllLabelValues().Where(v => TargetLabels.BelongsTo(v, pid)).ToList())
                 {
                     counter.RemoveLabelled(labels);
                 }
@@ -102,6 +101,5 @@ internal sealed class SnapshotMetrics
         }
     }
 
-    private string[] TargetLabels(StackSnapshot snapshot) =>
-        [snapshot.Pid.ToString(CultureInfo.InvariantCulture), snapshot.ProcessName, .. _staticLabels.Select(l => l.Value)];
+
 }
