@@ -18,6 +18,8 @@ internal sealed record AttachResult(RawWalk Walk, TimeSpan Paused, string Route,
 /// </summary>
 internal static class AttachWalk
 {
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(2);
+
     public static AttachResult Run(TargetProcess target, SnapshotOptions options, CancellationToken stop)
     {
         if (!Registers.Supported)
@@ -39,7 +41,9 @@ internal static class AttachWalk
         var (buffer, note) = CaptureBuffer(target.Pid, options.CopyBudget);
         var budget = new PauseBudget(options.MaxPause, stop);
         SnapshotService.Trace(budget, "runtime ready, target running");
-        using var freezer = Freezer.Freeze(target.Pid, target.Name, options.MaxPause);
+        // Every thread must stop for anything to be taken: a tiny --max-pause cuts the walk short, not the freeze; a
+        // thread that does not stop in 2 s (uninterruptible sleep) fails the snapshot with the target resumed.
+        using var freezer = Freezer.Freeze(target.Pid, target.Name, options.MaxPause > StopTimeout ? options.MaxPause : StopTimeout);
         reader.Threads = freezer.Threads;
         SnapshotService.Trace(budget, $"frozen, {freezer.Threads.Count} threads");
         ProcessImage? image = null;
