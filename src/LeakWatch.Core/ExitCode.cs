@@ -30,4 +30,7 @@ public enum ExitCode
 
     /// <summary>The target went away while an operation was under way.</summary>
     TargetExited = 8,
+
+    /// <summary>A one-shot command (stacks) was stopped by SIGTERM, SIGINT or Ctrl+C before it finished; the target was resumed.</summary>
+    Cancelled = 9,
 }

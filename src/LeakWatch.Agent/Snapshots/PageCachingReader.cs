@@ -1,6 +1,6 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Microsoft.Diagnostics.Runtime;
+using LeakWatch.Agent.Snapshots.Freezing;
 using Microsoft.Diagnostics.Runtime.DataReaders.Implementation;
 
 namespace LeakWatch.Agent.Snapshots;
@@ -9,9 +9,10 @@ namespace LeakWatch.Agent.Snapshots;
 /// Reads a suspended process's memory in whole pages and keeps them for the rest of the pause. ClrMD's live reader
 /// makes one process_vm_readv per read (a heap walk reads each object's header on its own); with the target frozen,
 /// memory cannot change, so one read per page is enough. The cache is bounded (<see cref="MaxCachedBytes"/>, first in,
-/// first out) so a 1 GB heap does not become a 1 GB analyser. Never use it on a running process.
+/// first out) so a 1 GB heap does not become a 1 GB analyser. Caching is on only while the target is frozen
+/// (<see cref="Caching"/>); while it runs, reads pass through.
 /// </summary>
-internal sealed class PageCachingReader : IDataReader, IThreadReader
+internal sealed class PageCachingReader : SpanReader, IDataReader, IThreadReader
 {
     /// <summary>16 KiB: measured on 1 000 threads and 10 000 chains, faster than 4 KiB (more reads) and 64 KiB (stack reads are scattered).</summary>
     public const int PageSize = 16 * 1024;
@@ -25,6 +26,9 @@ internal sealed class PageCachingReader : IDataReader, IThreadReader
 
     public PageCachingReader(IDataReader inner) => _inner = inner;
 
+    /// <summary>Off while the target runs (reads pass through); on only while every thread is frozen.</summary>
+    public bool Caching { get; set; }
+
     public string DisplayName => _inner.DisplayName;
 
     public bool IsThreadSafe => false;
@@ -35,7 +39,7 @@ internal sealed class PageCachingReader : IDataReader, IThreadReader
 
     public int ProcessId => _inner.ProcessId;
 
-    public int PointerSize => _inner.PointerSize;
+    public override int PointerSize => _inner.PointerSize;
 
     public IEnumerable<ModuleInfo> EnumerateModules() => _inner.EnumerateModules();
 
@@ -52,8 +56,13 @@ internal sealed class PageCachingReader : IDataReader, IThreadReader
 
     public ulong GetThreadTeb(uint osThreadId) => _inner is IThreadReader threads ? threads.GetThreadTeb(osThreadId) : 0;
 
-    public int Read(ulong address, Span<byte> buffer)
+    public override int Read(ulong address, Span<byte> buffer)
     {
+        if (!Caching)
+        {
+            return _inner.Read(address, buffer);
+        }
+
         var done = 0;
         while (done < buffer.Length)
         {
@@ -74,37 +83,6 @@ internal sealed class PageCachingReader : IDataReader, IThreadReader
 
         return done;
     }
-
-    public bool Read<T>(ulong address, out T value)
-        where T : unmanaged
-    {
-        Span<byte> bytes = stackalloc byte[Unsafe.SizeOf<T>()];
-        if (Read(address, bytes) == bytes.Length)
-        {
-            value = MemoryMarshal.Read<T>(bytes);
-            return true;
-        }
-
-        value = default;
-        return false;
-    }
-
-    public T Read<T>(ulong address)
-        where T : unmanaged => Read(address, out T value) ? value : default;
-
-    public bool ReadPointer(ulong address, out ulong value)
-    {
-        if (PointerSize == 8)
-        {
-            return Read(address, out value);
-        }
-
-        var ok = Read(address, out uint small);
-        value = small;
-        return ok;
-    }
-
-    public ulong ReadPointer(ulong address) => ReadPointer(address, out var value) ? value : 0;
 
     private Page GetPage(ulong pageStart)
     {

@@ -6,6 +6,12 @@ public static class SnapshotDefaults
     /// <summary>1 s: a cold walk of 1 000 threads and 10 000 chains fits; a target is never frozen for longer.</summary>
     public static readonly TimeSpan MaxPause = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// 128 MiB of target memory copied at most by the capture route (the agent holds the copy during the walk): with
+    /// the agent's own ~70 MiB it fits the 256Mi sidecar limit of deploy/. Larger targets are walked frozen.
+    /// </summary>
+    public const long CopyBudget = 128L * 1024 * 1024;
+
     /// <summary>2 million pending tasks (about 100 MB of analyser memory at worst).</summary>
     public const int MaxPendingTasks = 2_000_000;
 

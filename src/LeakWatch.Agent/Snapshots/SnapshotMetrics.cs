@@ -12,6 +12,7 @@ namespace LeakWatch.Agent.Snapshots;
 internal sealed class SnapshotMetrics
 {
     private readonly Counter _snapshots;
+    private readonly Counter _writeFailures;
     private readonly Gauge _duration;
     private readonly Gauge _pause;
     private readonly Gauge _threadsByStack;
@@ -27,6 +28,7 @@ internal sealed class SnapshotMetrics
         var factory = Metrics.WithCustomRegistry(registry);
         string[] Names(params string[] extra) => _labels.Names(extra);
         _snapshots = factory.CreateCounter("leakwatch_snapshots_total", "Stack snapshots taken, by reason (the rule that fired, baseline).", Names("reason"));
+        _writeFailures = factory.CreateCounter("leakwatch_snapshot_write_failures_total", "Snapshots whose files could not be written to --snapshot-dir (disk full, permissions); the next trigger takes them again.", Names("reason"));
         _duration = factory.CreateGauge("leakwatch_snapshot_duration_seconds", "Wall time of the latest stack snapshot.", Names());
         _pause = factory.CreateGauge("leakwatch_snapshot_pause_seconds", "How long the latest stack snapshot kept the target suspended.", Names());
         _threadsByStack = factory.CreateGauge("leakwatch_threads_by_stack", "Threads in each of the largest stack groups of the latest snapshot (stack: frames innermost first, ';'-separated).", Names("stack"));
@@ -59,6 +61,14 @@ internal sealed class SnapshotMetrics
         }
     }
 
+    public void RecordWriteFailure(StackSnapshot snapshot, string reason)
+    {
+        lock (_gate)
+        {
+            _writeFailures.WithLabels([.. _labels.Values(snapshot.Pid, snapshot.ProcessName), reason]).Inc();
+        }
+    }
+
     /// <summary>Removes every snapshot series of a process that is gone.</summary>
     public void RemoveTarget(int pid)
     {
@@ -74,9 +84,12 @@ internal sealed class SnapshotMetrics
                 }
             }
 
-            foreach (var labels in _snapshots.GetAllLabelValues().Where(v => TargetLabels.BelongsTo(v, pid)).ToList())
+            foreach (var counter in new[] { _snapshots, _writeFailures })
             {
-                _snapshots.RemoveLabelled(labels);
+                foreach (var labels in counter.GetAllLabelValues().Where(v => TargetLabels.BelongsTo(v, pid)).ToList())
+                {
+                    counter.RemoveLabelled(labels);
+                }
             }
         }
     }

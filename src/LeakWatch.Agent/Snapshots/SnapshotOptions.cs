@@ -8,6 +8,12 @@ public sealed record SnapshotOptions
     /// <summary>The longest the target may stay suspended; past it the walk stops and the snapshot is partial.</summary>
     public TimeSpan MaxPause { get; init; } = SnapshotDefaults.MaxPause;
 
+    /// <summary>
+    /// Target memory the capture route may copy (frozen only for the copy, walked with the target running); past it,
+    /// or 0, the walk runs with the target frozen, bounded by <see cref="MaxPause"/>.
+    /// </summary>
+    public long CopyBudget { get; init; } = SnapshotDefaults.CopyBudget;
+
     /// <summary>Pending tasks remembered at most (bounds the analyser's memory); past it the snapshot is partial.</summary>
     public int MaxPendingTasks { get; init; } = SnapshotDefaults.MaxPendingTasks;
 
@@ -23,6 +29,11 @@ public sealed record SnapshotOptions
         if (MaxPause <= TimeSpan.Zero)
         {
             throw new Core.LeakWatchException(Core.ExitCode.UsageError, "--max-pause must be more than zero, for example 1s.");
+        }
+
+        if (CopyBudget < 0)
+        {
+            throw new Core.LeakWatchException(Core.ExitCode.UsageError, "--copy-budget must be 0 (never copy) or a size, for example 128MiB.");
         }
 
         if (MaxPendingTasks <= 0 || MaxFramesPerThread <= 0)

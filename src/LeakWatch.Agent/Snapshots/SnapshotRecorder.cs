@@ -113,6 +113,7 @@ public sealed class SnapshotRecorder : IDisposable
         }
 
         var snapshot = await _service.TakeAsync(target, _options.Snapshot, cancellation).ConfigureAwait(false);
+        var lastBefore = _lastTaken;
         if (skipWhenRecent)
         {
             // Only triggered snapshots space each other out: a baseline or a manual snapshot must not
@@ -133,7 +134,20 @@ public sealed class SnapshotRecorder : IDisposable
 
         Taken?.Invoke(target, snapshot);
         var diff = SnapshotDiff.Compare(previous, snapshot, SnapshotDiff.LeadFor(reason));
-        var files = _options.Directory is null ? [] : WriteFiles(snapshot, reason, previous, diff);
+        List<string> files;
+        try
+        {
+            files = _options.Directory is null ? [] : WriteFiles(snapshot, reason, previous, diff);
+        }
+        catch (LeakWatchException)
+        {
+            // Not written (disk full, permissions): counted, and the next trigger takes it again instead of being
+            // skipped as too close to this one.
+            _lastTaken = lastBefore;
+            _metrics?.RecordWriteFailure(snapshot, reason);
+            throw;
+        }
+
         _metrics?.Record(snapshot, reason, _options.MetricsTopGroups, _options.MetricsLabelLength);
         return new SnapshotSummary
         {
@@ -171,7 +185,8 @@ public sealed class SnapshotRecorder : IDisposable
         var directory = _options.Directory!;
         try
         {
-            Directory.CreateDirectory(directory);
+            SnapshotFiles.EnsureDirectory(directory);
+            SnapshotFiles.RemoveLeftovers(directory);
             var stem = Path.Combine(directory, FileStem(snapshot, reason));
             var files = new List<string>();
             foreach (var format in FileFormats)
@@ -183,7 +198,7 @@ public sealed class SnapshotRecorder : IDisposable
                     text = GrowthPreamble(previous, diff) + text;
                 }
 
-                File.WriteAllText(path, text);
+                SnapshotFiles.WriteWhole(path, text);
                 files.Add(path);
             }
 

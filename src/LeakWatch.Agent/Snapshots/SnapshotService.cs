@@ -9,10 +9,10 @@ using Microsoft.Diagnostics.Runtime;
 namespace LeakWatch.Agent.Snapshots;
 
 /// <summary>
-/// Takes stack snapshots of a target: live with the target suspended (the default) or from a temporary dump.
-/// Safety first: the target is resumed on every path (the DataTarget is disposed in a finally; Ctrl+C, SIGTERM and
-/// process exit stop the walk and wait for the resume), the pause is bounded by <see cref="SnapshotOptions.MaxPause"/>,
-/// and a temporary dump is deleted on every path.
+/// Takes stack snapshots of a target: live (<see cref="AttachWalk"/>: frozen to copy, or frozen for the walk) or from a
+/// temporary dump. Safety first: the target is resumed on every path (the freezer is disposed in a finally; Ctrl+C,
+/// SIGTERM and process exit stop the walk and wait for the resume; if this process dies, nothing is left pending), the
+/// pause is bounded by <see cref="SnapshotOptions.MaxPause"/>, and a temporary dump is deleted on every path.
 /// </summary>
 public sealed class SnapshotService
 {
@@ -25,13 +25,19 @@ public sealed class SnapshotService
         options.Validate();
         var takenAt = _time.GetUtcNow();
         var started = Stopwatch.GetTimestamp();
-        var (walk, paused) = options.Route == SnapshotRoute.Dump
+        var result = options.Route == SnapshotRoute.Dump
             ? await ViaDumpAsync(target, options, cancellation).ConfigureAwait(false)
             : await ViaAttachAsync(target, options, cancellation).ConfigureAwait(false);
+        var walk = result.Walk;
+        if (result.CopiedBytes > 0)
+        {
+            // Give the copy back to the system now: the agent's memory is bounded, not just its peak.
+            GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        }
 
         if (!TargetResolver.ProcessExists(target.Pid))
         {
-            throw new LeakWatchException(ExitCode.TargetExited, $"Process {target.Pid} ({target.Name}) exited during the snapshot; nothing was taken.");
+            throw ExitedDuring(target.Pid, target.Name);
         }
 
         cancellation.ThrowIfCancellationRequested();
@@ -48,11 +54,14 @@ public sealed class SnapshotService
             ProcessName = target.Name,
             TakenAt = takenAt,
             DurationMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds,
-            PausedMs = paused.TotalMilliseconds,
+            PausedMs = result.Paused.TotalMilliseconds,
             Partial = walk.StopReason is not null,
             PartialReason = walk.StopReason,
             Via = options.Route == SnapshotRoute.Dump ? "dump" : "attach",
             RuntimeVersion = target.RuntimeVersion?.ToString(3) ?? walk.RuntimeVersion,
+            Route = options.Route == SnapshotRoute.Dump ? null : result.Route,
+            RouteNote = result.RouteNote,
+            CopiedBytes = result.CopiedBytes,
             Threads = threads,
             Tasks = tasks,
             Timers = walk.Timers is { } timers ? TimerLocations.Resolve(timers, sources) : null,
@@ -61,15 +70,16 @@ public sealed class SnapshotService
         };
     }
 
-    private static Task<(RawWalk Walk, TimeSpan Paused)> ViaAttachAsync(TargetProcess target, SnapshotOptions options, CancellationToken cancellation)
+    private static Task<AttachResult> ViaAttachAsync(TargetProcess target, SnapshotOptions options, CancellationToken cancellation)
     {
-        // A thread of its own: the walk is synchronous, and signal handlers must be able to reach it.
-        var completion = new TaskCompletionSource<(RawWalk, TimeSpan)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        // A thread of its own: the walk is synchronous, signal handlers must be able to reach it, and it is the
+        // ptrace tracer: when it ends, the kernel detaches anything still traced.
+        var completion = new TaskCompletionSource<AttachResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         var thread = new Thread(() =>
         {
             try
             {
-                completion.SetResult(WalkSuspended(target, options, cancellation));
+                completion.SetResult(WalkAttached(target, options, cancellation));
             }
             catch (Exception e)
             {
@@ -84,7 +94,7 @@ public sealed class SnapshotService
         return completion.Task;
     }
 
-    private static (RawWalk, TimeSpan) WalkSuspended(TargetProcess target, SnapshotOptions options, CancellationToken cancellation)
+    private static AttachResult WalkAttached(TargetProcess target, SnapshotOptions options, CancellationToken cancellation)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         using var resumed = new ManualResetEventSlim(false);
@@ -109,50 +119,26 @@ public sealed class SnapshotService
         using var sigquit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, StopAndWait);
         AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
 
-        DacLocator.Preload(target.Pid);
-        DataTarget? dataTarget = null;
-        DataTarget? cached = null;
-        var budget = new PauseBudget(options.MaxPause, stop.Token);
         try
         {
-            try
-            {
-                // Never suspend: false. Reading a running process gave missing frames and crashed the analyser.
-                dataTarget = DataTarget.AttachToProcess(target.Pid, suspend: true);
-            }
-            catch (Exception e) when (e is not LeakWatchException)
-            {
-                throw ExplainAttach(e, target);
-            }
-
-            Trace(budget, "attached");
-            // The target is frozen now: read its memory a page at a time, not an object at a time.
-            cached = new DataTarget(new PageCachingReader(dataTarget.DataReader), new DataTargetOptions());
-            var clr = cached.ClrVersions.FirstOrDefault()
-                ?? throw new LeakWatchException(ExitCode.TargetNotSupported, $"Process {target.Pid} ({target.Name}) has no .NET runtime loaded that leakwatch can read.");
-            Trace(budget, "runtime found");
-            using var runtime = CreateRuntime(clr, target);
-            Trace(budget, "runtime created");
-            var walk = new RuntimeWalker(runtime, options, budget).Walk();
-            Trace(budget, "walked");
+            var result = AttachWalk.Run(target, options, stop.Token);
             return signalled || cancellation.IsCancellationRequested
                 ? throw new OperationCanceledException("The snapshot was cancelled; the target was resumed.")
-                : (walk, budget.Elapsed);
+                : result;
         }
-        catch (Exception e) when (e is not LeakWatchException && !TargetResolver.ProcessExists(target.Pid))
+        catch (Exception e) when (e is not LeakWatchException and not OperationCanceledException && Gone(target.Pid))
         {
-            throw new LeakWatchException(ExitCode.TargetExited, $"Process {target.Pid} ({target.Name}) exited during the snapshot; nothing was taken.", e);
+            throw ExitedDuring(target.Pid, target.Name, e);
         }
         finally
         {
-            cached?.Dispose();
-            dataTarget?.Dispose(); // detaches: the target runs again
+            // AttachWalk resumed the target before returning or throwing; a signal handler may let the process exit now.
             resumed.Set();
             AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
         }
     }
 
-    private static async Task<(RawWalk, TimeSpan)> ViaDumpAsync(TargetProcess target, SnapshotOptions options, CancellationToken cancellation)
+    private static async Task<AttachResult> ViaDumpAsync(TargetProcess target, SnapshotOptions options, CancellationToken cancellation)
     {
         var directory = options.DumpDirectory ?? Path.GetTempPath();
         var path = Path.Combine(directory, $"leakwatch-{target.Pid}-{Guid.NewGuid():N}.dmp");
@@ -178,12 +164,35 @@ public sealed class SnapshotService
             using var runtime = CreateRuntime(clr, target);
             // The target already runs again: the budget only bounds the analysis, and Ctrl+C still stops it.
             var budget = new PauseBudget(TimeSpan.FromHours(1), cancellation);
-            return (new RuntimeWalker(runtime, options, budget).Walk(), paused);
+            return new AttachResult(new RuntimeWalker(runtime, options, budget).Walk(), paused, "dump", null, 0);
         }
         finally
         {
             TryDelete(path);
         }
+    }
+
+    /// <summary>Exit code 8, in the one wording every route uses.</summary>
+    internal static LeakWatchException ExitedDuring(int pid, string name, Exception? cause = null) =>
+        new(ExitCode.TargetExited, $"Process {pid} ({name}) exited during the snapshot; nothing was taken.", cause);
+
+    /// <summary>
+    /// Whether the target is gone, or going: a SIGKILLed process with a thousand threads stays listed (not yet a zombie)
+    /// for a moment while its threads exit, so look for up to a second before calling a failure a bug.
+    /// </summary>
+    internal static bool Gone(int pid)
+    {
+        for (var look = 0; look < 20; look++)
+        {
+            if (!TargetResolver.ProcessExists(pid))
+            {
+                return true;
+            }
+
+            Thread.Sleep(50);
+        }
+
+        return false;
     }
 
     /// <summary>LEAKWATCH_TRACE=1 prints the phases of the pause to stderr, to see where the time goes.</summary>
@@ -197,7 +206,7 @@ public sealed class SnapshotService
 
     private static readonly bool TraceEnabled = Environment.GetEnvironmentVariable("LEAKWATCH_TRACE") == "1";
 
-    private static ClrRuntime CreateRuntime(ClrInfo clr, TargetProcess target)
+    internal static ClrRuntime CreateRuntime(ClrInfo clr, TargetProcess target)
     {
         try
         {
@@ -212,7 +221,7 @@ public sealed class SnapshotService
         }
     }
 
-    private static LeakWatchException ExplainAttach(Exception error, TargetProcess target)
+    internal static LeakWatchException ExplainAttach(Exception error, TargetProcess target)
     {
         if (!TargetResolver.ProcessExists(target.Pid))
         {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using LeakWatch.Agent.Snapshots;
 using LeakWatch.Core;
 using LeakWatch.Core.Configuration;
+using LeakWatch.Core.Options;
 using LeakWatch.Core.Stacks;
 
 namespace LeakWatch.Cli.Commands;
@@ -20,6 +21,7 @@ internal sealed class StacksCommand : Command
         Options.Add(Output);
         Options.Add(Via);
         Options.Add(MaxPause);
+        Options.Add(CopyBudget);
         Options.Add(Top);
         Top.Validators.Add(result =>
         {
@@ -35,6 +37,7 @@ internal sealed class StacksCommand : Command
             {
                 Route = parseResult.GetValue(Via)?.Trim().ToLowerInvariant() is "dump" ? SnapshotRoute.Dump : SnapshotRoute.Attach,
                 MaxPause = TargetOptions.DurationOrDefault(parseResult, MaxPause, SnapshotDefaults.MaxPause),
+                CopyBudget = parseResult.GetValue(CopyBudget),
             };
             StackSnapshot snapshot;
             try
@@ -43,8 +46,9 @@ internal sealed class StacksCommand : Command
             }
             catch (OperationCanceledException)
             {
+                // Its own exit code: a script must not take a cancelled snapshot for an empty one.
                 await parseResult.InvocationConfiguration.Error.WriteLineAsync($"leakwatch: snapshot cancelled; process {target.Pid} ({target.Name}) was resumed.").ConfigureAwait(false);
-                return (int)ExitCode.Success;
+                return (int)ExitCode.Cancelled;
             }
 
             var format = parseResult.GetValue(Format);
@@ -91,6 +95,23 @@ internal sealed class StacksCommand : Command
 
     public Option<TimeSpan> MaxPause { get; } = TargetOptions.DurationOption(
         "--max-pause", "The longest the process may stay suspended; past it the walk stops and the snapshot is marked partial.", SnapshotDefaults.MaxPause, AgentSettings.MaxPause);
+
+    public Option<long> CopyBudget { get; } = new("--copy-budget")
+    {
+        HelpName = "size",
+        Description = $"Target memory the snapshot may copy to walk it with the target running (frozen only for the copy); a larger target is walked frozen, under --max-pause. 0: always walk frozen. [default: {SizeParser.Format(SnapshotDefaults.CopyBudget)}]",
+        DefaultValueFactory = _ => SnapshotDefaults.CopyBudget,
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            if (!SizeParser.TryParse(text, out var bytes))
+            {
+                result.AddError($"--copy-budget takes a size such as 128MiB, 1GiB or 0 (never copy), not '{text}'.");
+            }
+
+            return bytes;
+        },
+    };
 
     public Option<int?> Top { get; } = new("--top")
     {

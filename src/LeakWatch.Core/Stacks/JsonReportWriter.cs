@@ -34,6 +34,17 @@ public static class JsonReportWriter
             }
 
             json.WriteString("via", snapshot.Via);
+            if (snapshot.Route is not null)
+            {
+                json.WriteString("route", snapshot.Route);
+                json.WriteNumber("copiedBytes", snapshot.CopiedBytes);
+            }
+
+            if (snapshot.RouteNote is not null)
+            {
+                json.WriteString("routeNote", snapshot.RouteNote);
+            }
+
             if (snapshot.RuntimeVersion is not null)
             {
                 json.WriteString("runtimeVersion", snapshot.RuntimeVersion);
@@ -102,6 +113,9 @@ public static class JsonReportWriter
             PartialReason = root.TryGetProperty("partialReason", out var reason) ? reason.GetString() : null,
             Via = root.TryGetProperty("via", out var via) ? via.GetString() ?? "attach" : "attach",
             RuntimeVersion = root.TryGetProperty("runtimeVersion", out var version) ? version.GetString() : null,
+            Route = root.TryGetProperty("route", out var route) ? route.GetString() : null,
+            RouteNote = root.TryGetProperty("routeNote", out var note) ? note.GetString() : null,
+            CopiedBytes = root.TryGetProperty("copiedBytes", out var copied) ? copied.GetInt64() : 0,
             Threads = new ThreadSection(
                 threads.GetProperty("total").GetInt32(),
                 threads.GetProperty("groups").EnumerateArray().Select(g => new ThreadGroup(g.GetProperty("count").GetInt32(), Strings(g.GetProperty("frames")))

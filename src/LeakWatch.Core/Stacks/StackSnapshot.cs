@@ -29,6 +29,18 @@ public sealed record StackSnapshot
 
     public string? RuntimeVersion { get; init; }
 
+    /// <summary>
+    /// For <c>via attach</c>: "capture" (frozen only to copy memory, walked with the target running) or "frozen"
+    /// (walked with the target suspended); null for a dump.
+    /// </summary>
+    public string? Route { get; init; }
+
+    /// <summary>Why the frozen route was taken instead of the capture (over the copy budget), for people; else null.</summary>
+    public string? RouteNote { get; init; }
+
+    /// <summary>Bytes of target memory copied by the capture route (0 otherwise): what the snapshot cost in agent memory.</summary>
+    public long CopiedBytes { get; init; }
+
     public ThreadSection Threads { get; init; } = ThreadSection.Empty;
 
     public TaskSection Tasks { get; init; } = TaskSection.Empty;

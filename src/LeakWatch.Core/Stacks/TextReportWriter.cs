@@ -11,11 +11,24 @@ public static class TextReportWriter
     /// <summary>Frames shown per group; the rest is summarised as "... N more".</summary>
     public const int MaxFramesShown = 16;
 
+    /// <summary>", captured 52 MiB" or ", frozen walk", after "via attach".</summary>
+    private static string RouteText(StackSnapshot snapshot) => snapshot.Route switch
+    {
+        "capture" => string.Create(CultureInfo.InvariantCulture, $", captured {snapshot.CopiedBytes / (1024.0 * 1024):0} MiB"),
+        "frozen" => ", frozen walk",
+        _ => "",
+    };
+
     public static void Write(StackSnapshot snapshot, TextWriter output)
     {
         var c = CultureInfo.InvariantCulture;
         var runtime = snapshot.RuntimeVersion is null ? "" : $", .NET {snapshot.RuntimeVersion}";
-        output.WriteLine(string.Create(c, $"{snapshot.ProcessName} (pid {snapshot.Pid}{runtime}) at {snapshot.TakenAt:yyyy-MM-ddTHH:mm:ssZ}: target paused {snapshot.PausedMs:0} ms, snapshot took {snapshot.DurationMs:0} ms (via {snapshot.Via})"));
+        output.WriteLine(string.Create(c, $"{snapshot.ProcessName} (pid {snapshot.Pid}{runtime}) at {snapshot.TakenAt:yyyy-MM-ddTHH:mm:ssZ}: target paused {snapshot.PausedMs:0} ms, snapshot took {snapshot.DurationMs:0} ms (via {snapshot.Via}{RouteText(snapshot)})"));
+        if (snapshot.RouteNote is not null)
+        {
+            output.WriteLine($"Walked frozen: {snapshot.RouteNote}.");
+        }
+
         if (snapshot.Partial)
         {
             output.WriteLine($"PARTIAL: {snapshot.PartialReason ?? "the walk stopped early"}; counts are lower bounds.");

@@ -32,6 +32,14 @@ public sealed class Agent : IDisposable
         return new Agent(process, port);
     }
 
+    /// <summary>Like <see cref="Start"/>, run by a wrapper command (<c>unshare ... sh -c ...</c>) that ends with "$@".</summary>
+    public static Agent StartWrapped(string[] wrapper, string[] arguments, IDictionary<string, string>? environment = null)
+    {
+        var port = FreePort();
+        var process = new ProcessRunner(wrapper[0], [.. wrapper[1..], "dotnet", RepoPaths.AgentDll, .. arguments, "--urls", $"http://127.0.0.1:{port}"], environment);
+        return new Agent(process, port);
+    }
+
     /// <summary>Runs leakwatch to completion: exit code and output, for commands that end by themselves.</summary>
     public static async Task<(int ExitCode, string StandardOutput, string StandardError)> RunAsync(params string[] arguments) =>
         await RunAsync(TimeSpan.FromSeconds(120), arguments);

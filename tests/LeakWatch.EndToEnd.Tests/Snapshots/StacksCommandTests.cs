@@ -107,7 +107,8 @@ public class StacksCommandTests
     {
         using var app = await TestApp.StartAsync("blocked-threads", TestApp.Net10, "--count", "300");
 
-        var (exitCode, output, error) = await Agent.RunAsync("stacks", "--pid", Pid(app), "--format", "json", "--max-pause", "10ms");
+        // The frozen walk (--copy-budget 0) is what --max-pause cuts short; the capture route walks after the resume.
+        var (exitCode, output, error) = await Agent.RunAsync("stacks", "--pid", Pid(app), "--format", "json", "--max-pause", "10ms", "--copy-budget", "0");
 
         Assert.Equal(0, exitCode);
         var snapshot = SnapshotJson.Parse(output);

@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace LeakWatch.TestApp;
 
-/// <summary>Parses <c>&lt;scenario&gt; [--rate N] [--count N] [--exit-after SECONDS] [--pause-meter MS]</c> and prints usage.</summary>
+/// <summary>Parses <c>&lt;scenario&gt; [--rate N] [--count N] [--exit-after SECONDS] [--pause-meter MS] [--chains N] [--heap-mib N]</c> and prints usage.</summary>
 internal static class CommandLine
 {
     public const int UsageExitCode = 2;
@@ -44,6 +44,12 @@ internal static class CommandLine
                 case "--pause-meter" when TryParseCount(value, out var threshold):
                     scenarioArgs = scenarioArgs with { PauseMeterMilliseconds = threshold };
                     break;
+                case "--chains" when TryParseCount(value, out var chains):
+                    scenarioArgs = scenarioArgs with { Chains = chains };
+                    break;
+                case "--heap-mib" when TryParseCount(value, out var heap):
+                    scenarioArgs = scenarioArgs with { HeapMib = heap };
+                    break;
                 case "--exit-after" when TryParseSeconds(value, out var exitAfter):
                     scenarioArgs = scenarioArgs with { ExitAfter = exitAfter };
                     break;
@@ -66,7 +72,7 @@ internal static class CommandLine
 
         var usage = Console.Out;
 
-        usage.WriteLine("usage: LeakWatch.TestApp <scenario> [--rate N] [--count N] [--exit-after SECONDS] [--pause-meter MS]");
+        usage.WriteLine("usage: LeakWatch.TestApp <scenario> [--rate N] [--count N] [--exit-after SECONDS] [--pause-meter MS] [--chains N] [--heap-mib N]");
         usage.WriteLine();
         usage.WriteLine("scenarios:");
         var width = ScenarioCatalog.All.Max(scenario => scenario.Name.Length);

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using LeakWatch.TestApp;
 
-// LeakWatch.TestApp <scenario> [--rate N] [--count N] [--exit-after SECONDS] [--pause-meter MS]
+// LeakWatch.TestApp <scenario> [--rate N] [--count N] [--exit-after SECONDS] [--pause-meter MS] [--chains N] [--heap-mib N]
 // Exit codes: 0 after a clean stop (SIGTERM, Ctrl+C, --exit-after, or the scenario finishing), 1 if the
 // scenario failed, 2 for usage (unknown scenario, bad option, --help).
 if (!CommandLine.TryParse(args, out var scenarioName, out var scenarioArgs, out var error))

@@ -5,7 +5,9 @@ namespace LeakWatch.TestApp;
 /// <param name="Count">Population size for scenarios that build once and hold (<c>--count</c>).</param>
 /// <param name="ExitAfter">Stop cleanly after this long (<c>--exit-after</c>); run until signalled when null.</param>
 /// <param name="PauseMeterMilliseconds">Report every pause longer than this (<c>--pause-meter MS</c>); off when null.</param>
-internal sealed record ScenarioArgs(int? Rate, int? Count, TimeSpan? ExitAfter, int? PauseMeterMilliseconds = null)
+/// <param name="Chains">blocked-threads: pending chains instead of count x 10 (<c>--chains</c>).</param>
+/// <param name="HeapMib">blocked-threads: extra live heap, in MiB of small objects (<c>--heap-mib</c>).</param>
+internal sealed record ScenarioArgs(int? Rate, int? Count, TimeSpan? ExitAfter, int? PauseMeterMilliseconds = null, int? Chains = null, int? HeapMib = null)
 {
     public static ScenarioArgs None { get; } = new(null, null, null);
 
