@@ -120,7 +120,7 @@ public sealed class AttachSession : IAsyncDisposable
             stop.CancelAfter(duration);
         }
 
-        var sink = new SampleFanout(_sinks.ToList());
+        var sink = new RetainedHeapSink(new SampleFanout(_sinks.ToList()));
         try
         {
             if (_options.Target is { } target)

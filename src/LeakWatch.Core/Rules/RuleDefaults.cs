@@ -69,6 +69,11 @@ public static class RuleDefaults
     public const string TimerLeak = "timer-leak";
     public const string ThreadPoolStarvation = "threadpool-starvation";
     public const string FdLeak = "fd-leak";
+    public const string HeapLeak = "heap-leak";
+    public const string AsyncDropped = "async-dropped";
+
+    /// <summary>Heap-leak floors: 128 KiB/s over 5 minutes, 16 KiB/s over 20 (about 19 MB either way).</summary>
+    public const double HeapLeakFloor = 128 * 1024;
 
     /// <summary>The rules that run unless <c>--no-default-rules</c>; a rules file entry with the same name overrides fields.</summary>
     public static readonly IReadOnlyList<RuleOptions> BuiltIn =
@@ -115,6 +120,28 @@ public static class RuleDefaults
             Series = "process_open_fds",
             MinSlope = 1.0,
             LongWindows = LongWindowsFor(1.0),
+        },
+        new()
+        {
+            // Retained heap changes only at full collections, so its spans are long and cut in five: a cache that fills
+            // within a minute rises in at most two of the 5-minute span's slices.
+            Name = HeapLeak,
+            Series = Samples.RetainedHeap.Series,
+            MinSlope = HeapLeakFloor,
+            Window = MediumWindow,
+            LongWindows = [new() { Window = SlowWindow, MinSlope = HeapLeakFloor / 8, Slices = Slices }],
+        },
+        new()
+        {
+            // A counter: its slope is the rate of drops. A drop in each 30 s slice of 2 minutes, or (20 minutes) one in
+            // 7 of 9 two-minute slices: it keeps happening, not a one-off at shutdown of some component.
+            Name = AsyncDropped,
+            Series = Async.AsyncOperationMetrics.Dropped,
+            Aggregate = SeriesAggregation.Sum,
+            MinSlope = 0.05,
+            Window = TimeSpan.FromMinutes(2),
+            Slices = 4,
+            LongWindows = [new() { Window = SlowWindow, MinSlope = 0.005 }],
         },
     ];
 }

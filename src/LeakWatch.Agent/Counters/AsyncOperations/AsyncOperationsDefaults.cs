@@ -8,8 +8,11 @@ public static class AsyncOperationsDefaults
     /// <summary>64 MB: at 100 000 operations/s (200 000 events/s of about 80 bytes) that is seconds of slack for the agent.</summary>
     public const int BufferSizeMB = 64;
 
-    /// <summary>Off: keyword 0x100 makes every async box finalizable in the target (see the benchmark).</summary>
-    public const bool TrackCollected = false;
+    /// <summary>
+    /// On: keyword 0x100 makes every async box finalizable in the target, which docs/benchmarks.md measured at no
+    /// measurable cost beside the signal; it is what finds async work the GC dropped.
+    /// </summary>
+    public const bool TrackCollected = true;
 
     /// <summary>Lost-event resets within <see cref="BackOffWindow"/> after which the signal stops for this target.</summary>
     public const int ResetsBeforeBackOff = 3;

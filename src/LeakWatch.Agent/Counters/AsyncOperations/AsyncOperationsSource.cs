@@ -49,7 +49,7 @@ public sealed class AsyncOperationsSource
         _time = time;
         Namer = new AsyncOperationNamer(target.Pid, time);
         _tracker = new AsyncOperationTracker(options.Tracking, time.GetUtcNow());
-        _reporter = new AsyncOperationsReporter(options.Tracking, Namer.DisplayName);
+        _reporter = new AsyncOperationsReporter(options.Tracking, Namer.DisplayName, reportDropped: options.TrackCollected);
     }
 
     /// <summary>Lines for the person watching: unsupported runtime, resets, back-off.</summary>
@@ -372,13 +372,8 @@ public sealed class AsyncOperationsSource
                     _tracker.Ended(Convert.ToInt64(traceEvent.PayloadValue(0), System.Globalization.CultureInfo.InvariantCulture));
                     break;
                 case IncompleteAsyncMethodId:
-                    // The full name first: the operation may have been told apart from a same-named one by its stack.
                     var fullName = FullTypeNameFromDescription((string)traceEvent.PayloadValue(0));
-                    if (!_tracker.Abandoned(fullName))
-                    {
-                        _tracker.Abandoned(BareTypeName(fullName));
-                    }
-
+                    _tracker.Dropped(fullName, BareTypeName(fullName));
                     break;
             }
         }
