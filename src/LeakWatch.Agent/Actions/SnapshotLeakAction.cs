@@ -29,6 +29,9 @@ public sealed class SnapshotLeakAction(SnapshotRecorder recorder) : ILeakAction
 
         var growing = summary.Diff?.All.Where(g => g.Delta > 0).Take(WebhookPayloads.TopGroups)
             .Select(g => new GrowingGroup(g.Kind, g.Name, g.Before, g.Now)).ToList() ?? [];
-        incident.Snapshot = new SnapshotHighlights(growing, summary.Files.Count > 0 ? summary.Files[0] : null);
+        incident.Snapshot = new SnapshotHighlights(growing, summary.Files.Count > 0 ? summary.Files[0] : null)
+        {
+            DroppedAsync = summary.Snapshot.DroppedAsync,
+        };
     }
 }

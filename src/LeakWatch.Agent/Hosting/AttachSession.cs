@@ -52,6 +52,7 @@ public sealed class AttachSession : IAsyncDisposable
 
         Snapshots = new SnapshotRecorder(new SnapshotService(time), options.Snapshots, Exporter.Registry, options.Labels, time);
         Snapshots.Taken += OnSnapshotTaken;
+        Snapshots.DroppedAsyncOf = pid => _asyncOperations.TryGetValue(pid, out var source) ? source.DroppedMethods() : [];
         if (options.Url is not null)
         {
             var snapshots = new SnapshotEndpoint(Snapshots, options.ApiKey is null ? null : new ApiKeyCheck(options.ApiKey), () => Targets, line => Message?.Invoke(line));

@@ -63,6 +63,7 @@ internal sealed class LiveTableRenderer(TextWriter output) : IRenderer
         }
 
         AppendPendingAsync(frame, target);
+        AppendDroppedAsync(frame, target);
         _ = now;
     }
 
@@ -103,6 +104,28 @@ internal sealed class LiveTableRenderer(TextWriter output) : IRenderer
             if (method.Length > 58)
             {
                 method = string.Concat("…", method.AsSpan(method.Length - 57)); // the end names the method
+            }
+
+            frame.Append(CultureInfo.InvariantCulture, $"  {method,-58} {SeriesFormatting.Value(sample.Name, sample.Value),14} {Rate(target.Target.Pid, sample),12}\n");
+        }
+    }
+
+    /// <summary>Async methods the GC collected unfinished: work that will never complete, by method, most first.</summary>
+    private void AppendDroppedAsync(StringBuilder frame, TargetView target)
+    {
+        var dropped = target.Samples.Where(s => s.Name == AsyncOperationMetrics.Dropped && s.Value > 0).OrderByDescending(s => s.Value).ToList();
+        if (dropped.Count == 0)
+        {
+            return;
+        }
+
+        frame.Append(CultureInfo.InvariantCulture, $"  {"DROPPED ASYNC METHODS (collected unfinished)",-58} {"DROPPED",14} {"PER SECOND",12}\n");
+        foreach (var sample in dropped)
+        {
+            var method = sample.Labels[AsyncOperationMetrics.MethodLabel] ?? "";
+            if (method.Length > 58)
+            {
+                method = string.Concat("…", method.AsSpan(method.Length - 57));
             }
 
             frame.Append(CultureInfo.InvariantCulture, $"  {method,-58} {SeriesFormatting.Value(sample.Name, sample.Value),14} {Rate(target.Target.Pid, sample),12}\n");

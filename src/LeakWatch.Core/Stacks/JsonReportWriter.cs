@@ -58,6 +58,17 @@ public static class JsonReportWriter
 
             json.WriteEndArray();
             json.WriteEndObject();
+
+            json.WriteStartArray("droppedAsync");
+            foreach (var dropped in snapshot.DroppedAsync)
+            {
+                json.WriteStartObject();
+                json.WriteString("method", dropped.Method);
+                json.WriteNumber("dropped", dropped.Dropped);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
             json.WriteEndObject();
         }
 
@@ -88,6 +99,9 @@ public static class JsonReportWriter
             Tasks = new TaskSection(
                 tasks.GetProperty("pending").GetInt32(),
                 tasks.GetProperty("groups").EnumerateArray().Select(g => new TaskChainGroup(g.GetProperty("count").GetInt32(), Strings(g.GetProperty("chain")))).ToList()),
+            DroppedAsync = root.TryGetProperty("droppedAsync", out var dropped)
+                ? dropped.EnumerateArray().Select(d => new DroppedAsyncMethod(d.GetProperty("method").GetString() ?? "", d.GetProperty("dropped").GetInt64())).ToList()
+                : [],
         };
     }
 

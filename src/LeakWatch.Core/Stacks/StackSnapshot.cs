@@ -32,4 +32,7 @@ public sealed record StackSnapshot
     public ThreadSection Threads { get; init; } = ThreadSection.Empty;
 
     public TaskSection Tasks { get; init; } = TaskSection.Empty;
+
+    /// <summary>Async methods collected unfinished since tracking started, most first; empty when none or not tracked.</summary>
+    public IReadOnlyList<DroppedAsyncMethod> DroppedAsync { get; init; } = [];
 }

@@ -40,6 +40,16 @@ public static class TextReportWriter
             output.WriteLine(string.Create(c, $"  {group.Count.ToString(c).PadLeft(width)}  {group.Headline} awaiting {awaited}"));
             WriteFrames(output, group.Chain, width);
         }
+
+        if (snapshot.DroppedAsync.Count > 0)
+        {
+            output.WriteLine();
+            output.WriteLine(string.Create(c, $"Dropped async methods: {snapshot.DroppedAsync.Sum(d => d.Dropped)} collected unfinished since tracking started (their finally blocks never ran; no heap walk can find them)"));
+            foreach (var dropped in snapshot.DroppedAsync)
+            {
+                output.WriteLine(string.Create(c, $"  {dropped.Dropped.ToString(c).PadLeft(width)}  {dropped.Method}"));
+            }
+        }
     }
 
     private static void WriteFrames(TextWriter output, IReadOnlyList<string> frames, int width)

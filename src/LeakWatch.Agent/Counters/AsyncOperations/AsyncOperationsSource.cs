@@ -102,6 +102,14 @@ public sealed class AsyncOperationsSource
         }
     }
 
+    /// <summary>Methods collected unfinished since tracking (re)started, by display name, most first.</summary>
+    public IReadOnlyList<Core.Stacks.DroppedAsyncMethod> DroppedMethods() =>
+        _tracker.Snapshot().Methods.Where(m => m.Dropped > 0)
+            .GroupBy(m => Namer.DisplayName(m.Key), StringComparer.Ordinal)
+            .Select(g => new Core.Stacks.DroppedAsyncMethod(g.Key, g.Sum(m => m.Dropped)))
+            .OrderByDescending(d => d.Dropped).ThenBy(d => d.Method, StringComparer.Ordinal)
+            .ToList();
+
     private List<string> KeysFromCatalog(string displayName) =>
         Namer.Catalog.FindByDisplayName(displayName)
             .Select(e => Namer.IsAmbiguous(e.TypeName) ? e.FullName : e.TypeName)
