@@ -17,7 +17,7 @@ internal sealed class CacheFillScenario : IScenario
     public async Task RunAsync(ScenarioArgs args, CancellationToken cancellationToken)
     {
         Protocol.Ready(Name);
-        var churn = Ticker.EveryAsync(TimeSpan.FromMilliseconds(200), () => { Traffic.ChurnGarbage(); Traffic.RenderLargeExport(1); }, cancellationToken);
+        var churn = Traffic.ChurnForeverAsync(largeExports: true, cancellationToken);
         await Task.Delay(TimeSpan.FromSeconds(30), cancellationToken);
         var products = args.CountOr(16_000);
         await Pacer.RunAsync(args.RateOr(250), () =>

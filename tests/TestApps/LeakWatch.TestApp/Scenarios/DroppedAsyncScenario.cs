@@ -22,7 +22,7 @@ internal sealed class DroppedAsyncScenario : IScenario
         var started = 0;
         Protocol.Ready(Name);
         return Task.WhenAll(
-            Ticker.EveryAsync(TimeSpan.FromMilliseconds(200), () => { Traffic.ChurnGarbage(); }, cancellationToken),
+            Traffic.ChurnForeverAsync(largeExports: false, cancellationToken),
             Pacer.RunAsync(args.RateOr(20), () =>
             {
                 _ = WebhookDelivery.DeliverAsync(++started);

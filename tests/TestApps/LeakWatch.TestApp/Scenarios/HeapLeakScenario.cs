@@ -22,7 +22,7 @@ internal sealed class HeapLeakScenario : IScenario
         var opened = 0;
         Protocol.Ready(Name);
         return Task.WhenAll(
-            Ticker.EveryAsync(TimeSpan.FromMilliseconds(200), () => { Traffic.ChurnGarbage(); Traffic.RenderLargeExport(1); }, cancellationToken),
+            Traffic.ChurnForeverAsync(largeExports: true, cancellationToken),
             Ticker.EveryAsync(TimeSpan.FromSeconds(1), () => PriceFeed.Publish(10m + (opened % 7)), cancellationToken),
             Pacer.RunAsync(args.RateOr(25), () =>
             {

@@ -66,6 +66,20 @@ internal static class Traffic
     }
 
     /// <summary>
+    /// Garbage every 200 ms until cancelled, so collections run as in a real service: ~2 MB/s of small arrays, and with
+    /// <paramref name="largeExports"/> a 1 MB export buffer each time as well (~7 MB/s in all, which brings full collections).
+    /// </summary>
+    public static Task ChurnForeverAsync(bool largeExports, CancellationToken cancellationToken) =>
+        Ticker.EveryAsync(TimeSpan.FromMilliseconds(200), () =>
+        {
+            ChurnGarbage();
+            if (largeExports)
+            {
+                RenderLargeExport(1);
+            }
+        }, cancellationToken);
+
+    /// <summary>
     /// An export that builds a large buffer and drops it. Large-object-heap allocations count toward full collections,
     /// so a service doing this every second sees gen2 collections every few seconds, as busy services do.
     /// </summary>
