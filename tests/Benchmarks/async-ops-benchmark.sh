@@ -80,7 +80,8 @@ measure() {
   app1=$(cpu_ticks "$app"); [ -n "$agent" ] && agent1=$(cpu_ticks "$agent")
 
   if [ -n "$agent" ]; then
-    if grep -q "dropped\|stopped" "$WORK/agent.out"; then echo "  note: $(grep -m1 "dropped\|stopped" "$WORK/agent.out")" >&2; fi
+    # Lost events and back-off (not the rule list, which names async-dropped).
+    if grep -q "async events\|counts stopped" "$WORK/agent.out"; then echo "  note: $(grep -m1 "async events\|counts stopped" "$WORK/agent.out")" >&2; fi
     kill "$agent" 2>/dev/null || true; wait "$agent" 2>/dev/null || true
   fi
   local ops; ops=$(grep -o 'ops_per_sec=[0-9]*' "$WORK/app.out" | tail -1 | cut -d= -f2)

@@ -9,9 +9,9 @@ public static class AsyncOperationsDefaults
     public const int BufferSizeMB = 64;
 
     /// <summary>
-    /// Off: keyword 0x100 makes every async box in the target finalizable, and docs/benchmarks.md measured it at +0.025
-    /// cores at 10 000 completing operations/s (the signal with it: 3.8 % of a core, over the 3 % bar) and about +0.1
-    /// at 100 000/s. <c>--async-ops-track-collected true</c> turns on dropped-async counting and the async-dropped rule.
+    /// Off: keyword 0x100 makes every async box in the target finalizable; docs/benchmarks.md measured +0.025 cores at
+    /// 10 000 completing operations/s in one run (the signal with it: 3.8 % of a core, over the 3 % bar) and nothing in
+    /// another, so its cost is not confirmed low. <c>--async-ops-track-collected true</c> turns on dropped-async counting and the async-dropped rule.
     /// </summary>
     public const bool TrackCollected = false;
 
