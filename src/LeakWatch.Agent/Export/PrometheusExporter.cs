@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Reflection;
 using LeakWatch.Agent.Targets;
 using LeakWatch.Core.Samples;
@@ -13,7 +12,6 @@ namespace LeakWatch.Agent.Export;
 /// </summary>
 public sealed class PrometheusExporter : ISampleSink
 {
-    private static readonly string[] TargetLabelNames = ["pid", "process_name"];
 
     private readonly object _gate = new();
     private readonly MetricFactory _factory;
@@ -29,7 +27,7 @@ public sealed class PrometheusExporter : ISampleSink
         Metrics.SuppressDefaultMetrics();
         Registry = Metrics.NewCustomRegistry();
         _factory = Metrics.WithCustomRegistry(Registry);
-        _staticLabels = staticLabels.OrderBy(l => l.Key, StringComparer.Ordinal).ToArray();
+        _staticLabels = new TargetLabels(staticLabels).Static.ToArray();
         _health = health;
         RegisterAgentMetrics();
     }
@@ -74,12 +72,11 @@ public sealed class PrometheusExporter : ISampleSink
     /// <summary>Drops every series of a process that is gone, so dashboards do not show it frozen.</summary>
     public void RemoveTarget(int pid)
     {
-        var pidText = pid.ToString(CultureInfo.InvariantCulture);
         lock (_gate)
         {
             foreach (var family in _families.Values)
             {
-                foreach (var labels in LabelledValues(family.Collector).Where(v => v.Length > 0 && v[0] == pidText).ToList())
+                foreach (var labels in LabelledValues(family.Collector).Where(v => TargetLabels.BelongsTo(v, pid)).ToList())
                 {
                     RemoveLabelled(family.Collector, labels);
                 }
@@ -103,7 +100,7 @@ public sealed class PrometheusExporter : ISampleSink
             return existing;
         }
 
-        var labelNames = TargetLabelNames.Concat(_staticLabels.Select(l => l.Key)).Concat(sample.Labels.Names).Distinct(StringComparer.Ordinal).ToArray();
+        var labelNames = TargetLabels.TargetNames.Concat(_staticLabels.Select(l => l.Key)).Concat(sample.Labels.Names).Distinct(StringComparer.Ordinal).ToArray();
         Collector collector = sample.Kind == MetricKind.Counter
             ? _factory.CreateCounter(sample.Name, sample.Help, new CounterConfiguration { LabelNames = labelNames, SuppressInitialValue = true })
             : _factory.CreateGauge(sample.Name, sample.Help, new GaugeConfiguration { LabelNames = labelNames, SuppressInitialValue = true });
@@ -115,7 +112,7 @@ public sealed class PrometheusExporter : ISampleSink
     private string[] LabelValues(Family family, TargetProcess target, LabelSet sampleLabels)
     {
         var values = new string[family.LabelNames.Length];
-        values[0] = target.Pid.ToString(CultureInfo.InvariantCulture);
+        values[0] = TargetLabels.PidText(target.Pid);
         values[1] = target.Name;
         for (var i = 2; i < values.Length; i++)
         {
