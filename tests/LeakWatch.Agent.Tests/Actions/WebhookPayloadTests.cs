@@ -69,8 +69,8 @@ public class WebhookPayloadTests
     [Fact]
     public void Dropped_async_methods_reach_the_text_and_the_generic_json()
     {
-        var incident = Incident(withSnapshot: true);
-        incident.Snapshot = incident.Snapshot! with { DroppedAsync = [new Core.Stacks.DroppedAsyncMethod("Notifications.WebhookDelivery.DeliverAsync", 2062)] };
+        var plain = Incident(withSnapshot: true);
+        var incident = plain with { Snapshot = plain.Snapshot! with { DroppedAsync = [new Core.Stacks.DroppedAsyncMethod("Notifications.WebhookDelivery.DeliverAsync", 2062)] } };
 
         var text = WebhookPayloads.Text(incident, "h");
         using var json = JsonDocument.Parse(WebhookPayloads.Build(WebhookFormat.Generic, incident, "h"));
