@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # What the live async-operations signal costs the target: the test app's async-load scenario at 10 000 and
 # 100 000 completing async operations/s, its CPU (utime+stime from /proc/PID/stat, in cores) measured with no agent,
-# with `leakwatch attach --async-ops off`, with `--async-ops on` (the default), and with the hidden
-# --async-ops-track-collected (keyword 0x100). Median of RUNS runs of DURATION seconds each, after WARMUP seconds.
+# with `leakwatch attach --async-ops off`, with `--async-ops on --async-ops-track-collected false` (the signal
+# without keyword 0x100), and with `--async-ops on` (the default since keyword 0x100 is on by default). Median of RUNS runs of DURATION seconds each, after WARMUP seconds.
+# A third table (PARTS=dropped) runs the dropped-async scenario (DROP_RATE chains/s the GC collects unfinished, each
+# reported by the runtime's finalizer when keyword 0x100 is on) with no0x100 vs on.
 # A second table (PARTS="load stacks") measures the stack-walked side session that tells same-named methods apart:
 # async-leak-dup at STACK_RATE calls/s of each DupAsync (2 x STACK_RATE begins/s), --async-ops-stacks off vs on.
 #
@@ -16,8 +18,9 @@ RUNS=${RUNS:-3}
 SECONDS_PER_RUN=${DURATION:-30}
 WARMUP=${WARMUP:-5}
 RATES=${RATES:-"10000 100000"}
-MODES=${MODES:-"none off on collected"}
-PARTS=${PARTS:-"load stacks"}
+MODES=${MODES:-"none off no0x100 on"}
+PARTS=${PARTS:-"load dropped stacks"}
+DROP_RATE=${DROP_RATE:-200}
 STACK_RATE=${STACK_RATE:-400}
 ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 APP="$ROOT/tests/TestApps/LeakWatch.TestApp/bin/Release/net10.0/LeakWatch.TestApp"
@@ -57,7 +60,7 @@ measure() {
   if [ "$mode" != none ]; then
     local flags=(--async-ops on)
     [ "$mode" = off ] && flags=(--async-ops off)
-    [ "$mode" = collected ] && flags=(--async-ops on --async-ops-track-collected true)
+    [ "$mode" = no0x100 ] && flags=(--async-ops on --async-ops-track-collected false)
     [ "$mode" = stacks-off ] && flags=(--async-ops on --async-ops-stacks off)
     [ "$mode" = stacks-on ] && flags=(--async-ops on --async-ops-stacks on)
     dotnet "$AGENT" attach --pid "$app" --output lines --urls "http://127.0.0.1:$port" "${flags[@]}" > "$WORK/agent.out" 2>&1 &
@@ -77,7 +80,8 @@ measure() {
   app1=$(cpu_ticks "$app"); [ -n "$agent" ] && agent1=$(cpu_ticks "$agent")
 
   if [ -n "$agent" ]; then
-    if grep -q "dropped\|stopped" "$WORK/agent.out"; then echo "  note: $(grep -m1 "dropped\|stopped" "$WORK/agent.out")" >&2; fi
+    # Lost events and back-off (not the rule list, which names async-dropped).
+    if grep -q "async events\|counts stopped" "$WORK/agent.out"; then echo "  note: $(grep -m1 "async events\|counts stopped" "$WORK/agent.out")" >&2; fi
     kill "$agent" 2>/dev/null || true; wait "$agent" 2>/dev/null || true
   fi
   local ops; ops=$(grep -o 'ops_per_sec=[0-9]*' "$WORK/app.out" | tail -1 | cut -d= -f2)
@@ -109,7 +113,22 @@ for rate in $RATES; do
   for mode in $MODES; do printf "%-16s" "${TARGET[$rate,$mode]}"; done
   printf "%s\n" "${AGENTCPU[$rate,on]:-n/a}"
 done
-echo "none: no agent. off: leakwatch attach --async-ops off. on: --async-ops on (default). collected: on + --async-ops-track-collected (keyword 0x100)."
+echo "none: no agent. off: leakwatch attach --async-ops off. no0x100: --async-ops on --async-ops-track-collected false. on: the default (signal + keyword 0x100)."
+fi
+
+if [[ " $PARTS " == *" dropped "* ]]; then
+  for mode in no0x100 on; do
+    : > "$WORK/runs"
+    for _ in $(seq "$RUNS"); do
+      for _attempt in 1 2 3; do measure "$DROP_RATE" "$mode" dropped-async >> "$WORK/runs" && break; done
+    done
+    TARGET[dropped,$mode]=$(cut -d' ' -f1 "$WORK/runs" | median)
+    AGENTCPU[dropped,$mode]=$(cut -d' ' -f2 "$WORK/runs" | median)
+  done
+  echo
+  echo "Dropped async methods: dropped-async --rate $DROP_RATE ($((2 * DROP_RATE)) boxes collected unfinished/s), target CPU in cores (median of $RUNS x ${SECONDS_PER_RUN}s)"
+  printf "%-16s%-16s%s\n" "no 0x100" "0x100 (on)" "agent CPU (no 0x100 / on)"
+  printf "%-16s%-16s%s\n" "${TARGET[dropped,no0x100]}" "${TARGET[dropped,on]}" "${AGENTCPU[dropped,no0x100]} / ${AGENTCPU[dropped,on]}"
 fi
 
 if [[ " $PARTS " == *" stacks "* ]]; then

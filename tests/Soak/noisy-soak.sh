@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Soak: run the test app's healthy-but-noisy scenario under 'leakwatch attach' with the default rules and report every
-# trigger. Healthy load must trigger nothing.
-# Usage: tests/Soak/noisy-soak.sh [duration, default 10m] [configuration, default Release]
+# Soak: run one of the test app's healthy scenarios (default: noisy) under 'leakwatch attach' with the default rules and
+# report every trigger. Healthy load must trigger nothing. tests/Soak/controls-soak.sh runs every control at once.
+# Usage: tests/Soak/noisy-soak.sh [duration, default 10m] [configuration, default Release] [scenario, default noisy]
 # LEAKWATCH_TESTAPP_DLL / LEAKWATCH_CLI_DLL point at other builds. Prints a summary; exits 0 when no rule fired,
 # 1 when one did, 2 when the run itself failed. If the agent is killed from outside (a signal), it is attached again
 # and the run goes on; the summary says how often (the rules then start from an empty window, which is no easier).
@@ -9,6 +9,7 @@ set -euo pipefail
 
 duration="${1:-10m}"
 configuration="${2:-Release}"
+scenario="${3:-noisy}"
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
 work="$(mktemp -d "${TMPDIR:-/tmp}/leakwatch-soak.XXXXXX")"
 app_dll="${LEAKWATCH_TESTAPP_DLL:-$repo/tests/TestApps/LeakWatch.TestApp/bin/$configuration/net10.0/LeakWatch.TestApp.dll}"
@@ -27,7 +28,7 @@ case "$duration" in
 esac
 
 touch "$work/app.log"
-dotnet "$app_dll" noisy --exit-after $(( seconds + 120 )) > "$work/app.log" 2>&1 &
+dotnet "$app_dll" "$scenario" --exit-after $(( seconds + 120 )) > "$work/app.log" 2>&1 &
 app_pid=$!
 agent_pid=""
 cleanup() {
@@ -75,8 +76,8 @@ done
 
 lines=$(grep -c '^leak suspected' "$work/agent.log" || true)
 rules=$(grep -E '^leakwatch_leak_suspected' "$work/metrics.txt" | sed -E 's/.*rule="([^"]+)".*/\1/' | sort -u | paste -sd, -)
-echo "noisy soak: started $started, ran $duration with default rules ($rules)"
-echo "  test app: $(grep -o 'handled=[0-9]* spikes=[0-9]*' "$work/app.log" | tail -1 || true)"
+echo "$scenario soak: started $started, ran $duration with default rules ($rules)"
+echo "  test app: $(grep '^STATUS' "$work/app.log" | tail -1 || true)"
 echo "  triggers on /metrics: $triggers; 'leak suspected' lines: $lines; agent re-attached after outside kills: $restarts"
 grep '^leak suspected' "$work/agent.log" | sed 's/^/    /' || true
 echo "  logs: $work"

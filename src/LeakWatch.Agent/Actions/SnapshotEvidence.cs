@@ -26,6 +26,9 @@ public sealed class SnapshotEvidence(SnapshotRecorder recorder)
 
         var growing = summary.Diff?.All.Where(g => g.Delta > 0).Take(WebhookPayloads.TopGroups)
             .Select(g => new GrowingGroup(g.Kind, g.Name, g.Before, g.Now) { Location = g.Location }).ToList() ?? [];
-        return new SnapshotHighlights(growing, summary.Files.Count > 0 ? summary.Files[0] : null);
+        return new SnapshotHighlights(growing, summary.Files.Count > 0 ? summary.Files[0] : null)
+        {
+            DroppedAsync = summary.Snapshot.DroppedAsync,
+        };
     }
 }

@@ -43,6 +43,15 @@ public static class WebhookPayloads
             }
         }
 
+        if (incident.Snapshot is { DroppedAsync.Count: > 0 } withDropped)
+        {
+            text.Append("\nDropped async methods (collected unfinished):");
+            foreach (var dropped in withDropped.DroppedAsync.Take(TopGroups))
+            {
+                text.Append(CultureInfo.InvariantCulture, $"\n  {dropped.Dropped} {dropped.Method}");
+            }
+        }
+
         if (incident.Snapshot?.Location is { } location)
         {
             text.Append(CultureInfo.InvariantCulture, $"\nReport: {location}");
@@ -99,6 +108,16 @@ public static class WebhookPayloads
                 w.WriteNumber("before", group.Before);
                 w.WriteNumber("now", group.Now);
                 w.WriteNumber("delta", group.Delta);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteStartArray("droppedAsync");
+            foreach (var dropped in snapshot.DroppedAsync.Take(TopGroups))
+            {
+                w.WriteStartObject();
+                w.WriteString("method", dropped.Method);
+                w.WriteNumber("dropped", dropped.Dropped);
                 w.WriteEndObject();
             }
 

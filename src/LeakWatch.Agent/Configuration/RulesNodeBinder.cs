@@ -13,6 +13,17 @@ namespace LeakWatch.Agent.Configuration;
 /// </summary>
 public static class RulesNodeBinder
 {
+    private static readonly Dictionary<string, Action<WindowDocument, ConfigNode, string>> WindowFields = new(StringComparer.Ordinal)
+    {
+        ["window"] = (d, n, s) => d.Window = Text(n, s),
+        ["minSlope"] = (d, n, s) => d.MinSlope = Number(n, s),
+        ["slices"] = (d, n, s) => d.Slices = Whole(n, s),
+        ["minRisingFraction"] = (d, n, s) => d.MinRisingFraction = Number(n, s),
+        ["baselineDeviations"] = (d, n, s) => d.BaselineDeviations = Number(n, s),
+        ["warmup"] = (d, n, s) => d.Warmup = Text(n, s),
+        ["resolution"] = (d, n, s) => d.Resolution = Text(n, s),
+    };
+
     private static readonly Dictionary<string, Action<RuleDocument, ConfigNode, string>> RuleFields = new(StringComparer.Ordinal)
     {
         ["name"] = (r, n, s) => r.Name = Text(n, s),
@@ -31,6 +42,7 @@ public static class RulesNodeBinder
         ["fallback"] = (r, n, s) => r.Fallback = Signal(n, s),
         ["while"] = (r, n, s) => r.While = Signal(n, s),
         ["enabled"] = (r, n, s) => r.Enabled = Boolean(n, s),
+        ["longWindows"] = (r, n, s) => r.LongWindows = Items(n, s).Select(item => Fill(new WindowDocument(), item, WindowFields, "long window field", s)).ToList(),
     };
 
     private static readonly Dictionary<string, Action<SignalDocument, ConfigNode, string>> SignalFields = new(StringComparer.Ordinal)

@@ -59,7 +59,7 @@ public sealed class AgentHost : IAsyncDisposable
             sources.Add(new BaselineSnapshotSource(Snapshots));
         }
 
-        _supervisor = new TargetSupervisor(sources, new SampleFanout(sinks), Lifetime, Health, time, options.Targets.Target is null, Say);
+        _supervisor = new TargetSupervisor(sources, new RetainedHeapSink(new SampleFanout(sinks)), Lifetime, Health, time, options.Targets.Target is null, Say);
         if (options.Http.Url is { } url)
         {
             Server = AgentEndpoints.Create(url, Exporter, Snapshots, options.Http.ApiKey, () => Targets, () => _unhealthyBecause, () => _ready, Say);

@@ -26,6 +26,7 @@ internal sealed class AsyncOperationsTargetSource : ITargetSource
         _health = health;
         _time = time;
         snapshots.Taken += OnSnapshotTaken;
+        snapshots.DroppedAsyncOf = pid => _running.TryGetValue(pid, out var source) ? source.DroppedMethods() : [];
         lifetime.Stopped += target => _snapshotsBeforeStart.TryRemove(target.Pid, out _);
     }
 

@@ -88,6 +88,9 @@ public sealed class SnapshotRecorder : IDisposable
         _metrics?.RemoveTarget(pid);
     }
 
+    /// <summary>The live count of async methods collected unfinished, by pid, for the report (set by the session).</summary>
+    public Func<int, IReadOnlyList<DroppedAsyncMethod>>? DroppedAsyncOf { get; set; }
+
     public void Dispose() => _oneAtATime.Dispose();
 
     private async Task<SnapshotSummary> TakeAsync(TargetProcess target, string reason, bool skipWhenRecent, CancellationToken cancellation)
@@ -114,6 +117,10 @@ public sealed class SnapshotRecorder : IDisposable
 
         var snapshot = await _service.TakeAsync(target, _options.Snapshot, cancellation).ConfigureAwait(false);
         var lastBefore = _lastTaken;
+        if (DroppedAsyncOf?.Invoke(target.Pid) is { Count: > 0 } dropped)
+        {
+            snapshot = snapshot with { DroppedAsync = dropped };
+        }
         if (skipWhenRecent)
         {
             // Only triggered snapshots space each other out: a baseline or a manual snapshot must not
@@ -177,6 +184,12 @@ public sealed class SnapshotRecorder : IDisposable
         var since = previous is null ? "since attach (no earlier snapshot)" : string.Create(c, $"since {previous.TakenAt.ToUniversalTime():HH:mm:ss}Z");
         var growths = diff.Headlines(_options.SummaryHeadlines);
         lines.AddRange(growths.Count == 0 ? [$"  nothing grew {since}"] : growths.Select(h => $"  {h} {since}"));
+        if (snapshot.DroppedAsync.Count > 0)
+        {
+            lines.Add("  dropped async methods (collected unfinished): " +
+                      string.Join(", ", snapshot.DroppedAsync.Take(_options.SummaryHeadlines).Select(d => string.Create(c, $"{d.Dropped} {d.Method}"))));
+        }
+
         return lines;
     }
 

@@ -130,6 +130,7 @@ internal sealed class LiveTableRenderer : IRenderer
         }
 
         AppendPendingAsync(rows, target, seriesWidth);
+        AppendDroppedAsync(rows, target, seriesWidth);
     }
 
     /// <summary>The async signal's series, shown in their own section rather than in the series list.</summary>
@@ -174,6 +175,31 @@ internal sealed class LiveTableRenderer : IRenderer
 
             // The three largest stay when rows are short: the climbing method is usually among them.
             var priority = shown++ < 3 ? RowPriority.TopPendingAsync : RowPriority.Rest;
+            rows.Add(new(priority, $"  {method.PadRight(width)} {SeriesFormatting.Value(sample.Name, sample.Value),ValueWidth} {Rate(target.Target.Pid, sample),RateWidth}"));
+        }
+    }
+
+    /// <summary>Async methods the GC collected unfinished: work that will never complete, by method, most first.</summary>
+    private void AppendDroppedAsync(List<TableRow> rows, TargetView target, int width)
+    {
+        var dropped = target.Samples.Where(s => s.Name == AsyncOperationMetrics.Dropped && s.Value > 0).OrderByDescending(s => s.Value).ToList();
+        if (dropped.Count == 0)
+        {
+            return;
+        }
+
+        // Work that will never complete is a leak signal in itself: its header and largest method stay on screen.
+        rows.Add(new(RowPriority.LeakSignal, $"  {"DROPPED ASYNC METHODS (collected unfinished)".PadRight(width)} {"DROPPED",ValueWidth} {"PER SECOND",RateWidth}"));
+        var shown = 0;
+        foreach (var sample in dropped)
+        {
+            var method = sample.Labels[AsyncOperationMetrics.MethodLabel] ?? "";
+            if (method.Length > width)
+            {
+                method = string.Concat("…", method.AsSpan(method.Length - width + 1));
+            }
+
+            var priority = shown++ < 1 ? RowPriority.LeakSignal : RowPriority.Rest;
             rows.Add(new(priority, $"  {method.PadRight(width)} {SeriesFormatting.Value(sample.Name, sample.Value),ValueWidth} {Rate(target.Target.Pid, sample),RateWidth}"));
         }
     }

@@ -95,6 +95,29 @@ public sealed class AsyncOperationTracker
     }
 
     /// <summary>
+    /// IncompleteAsyncMethod: an async method was garbage-collected unfinished (dropped). It is counted as dropped under
+    /// its method and, when it was counted as pending, leaves the pending count. The full name is tried first (the
+    /// operation may have been told apart from a same-named one by its stack), then the bare name TraceOperationBegin uses.
+    /// </summary>
+    public void Dropped(string fullName, string bareName)
+    {
+        lock (_gate)
+        {
+            var method = WithPendingLocked(fullName) ?? WithPendingLocked(bareName);
+            if (method is not null)
+            {
+                method.Abandoned++;
+            }
+
+            method ??= _methods.GetValueOrDefault(bareName) ?? MethodLocked(fullName);
+            method.Dropped++;
+        }
+    }
+
+    private MethodState? WithPendingLocked(string key) =>
+        _methods.TryGetValue(key, out var method) && method.Pending - method.Abandoned > 0 ? method : null;
+
+    /// <summary>
     /// Moves an operation to a more precise key (a state machine's full type name, learnt from a stack). The knowledge
     /// may come from another event stream before the begin itself: then it is kept until the begin arrives.
     /// </summary>
@@ -152,7 +175,7 @@ public sealed class AsyncOperationTracker
         lock (_gate)
         {
             var methods = _methods.Values
-                .Select(m => new AsyncMethodCount(m.Key, Math.Max(0, m.Pending - m.Abandoned + m.Offset), m.Started))
+                .Select(m => new AsyncMethodCount(m.Key, Math.Max(0, m.Pending - m.Abandoned + m.Offset), m.Started, m.Dropped))
                 .ToList();
             return new AsyncTrackingSnapshot(methods, _since, _generation, new Dictionary<TrackingResetReason, long>(_resets), _untrackedEnds, _lastReset);
         }
@@ -189,6 +212,9 @@ public sealed class AsyncOperationTracker
         public long Started { get; set; }
 
         public long Abandoned { get; set; }
+
+        /// <summary>Collected unfinished, whether or not they were counted as pending.</summary>
+        public long Dropped { get; set; }
 
         public long Offset { get; set; }
     }

@@ -12,16 +12,22 @@ public sealed class AsyncOperationsReporter
     private const string PendingHelp = "Async operations that began since tracking started and have not finished, by method (top N; the rest under method=\"other\").";
     private const string StartedHelp = "Async operations that began (first suspended) since tracking started, by method.";
 
+    private const string DroppedHelp = "Async methods garbage-collected before they finished (their awaited task could never complete; finally blocks never ran), by method, since tracking started.";
+
     private readonly AsyncTrackingOptions _options;
     private readonly Func<string, string> _displayName;
+    private readonly bool _reportDropped;
     private readonly List<string> _exported = [];
+    private readonly List<string> _droppedExported = [];
     private long _generation = -1;
 
     /// <param name="displayName">Maps an operation key (state machine type name) to the name to show, for example via assembly metadata.</param>
-    public AsyncOperationsReporter(AsyncTrackingOptions options, Func<string, string> displayName)
+    /// <param name="reportDropped">Publish <see cref="AsyncOperationMetrics.Dropped"/> (the target was asked for IncompleteAsyncMethod).</param>
+    public AsyncOperationsReporter(AsyncTrackingOptions options, Func<string, string> displayName, bool reportDropped = false)
     {
         _options = options;
         _displayName = displayName;
+        _reportDropped = reportDropped;
     }
 
     public AsyncOperationsReport Report(AsyncTrackingSnapshot snapshot, DateTimeOffset at)
@@ -33,22 +39,28 @@ public sealed class AsyncOperationsReporter
             if (_generation >= 0)
             {
                 ended.AddRange(_exported.Append(AsyncOperationMetrics.OtherMethods).SelectMany(MethodSeries));
+                ended.AddRange(_droppedExported.Append(AsyncOperationMetrics.OtherMethods).Select(DroppedSeries));
             }
 
             _exported.Clear();
+            _droppedExported.Clear();
             _generation = snapshot.Generation;
         }
 
         var byName = snapshot.Methods
             .GroupBy(m => _displayName(m.Key), StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => (Pending: g.Sum(m => m.Pending), Started: g.Sum(m => m.Started)), StringComparer.Ordinal);
+        var samples = new List<MetricSample>();
+        if (_reportDropped)
+        {
+            samples.AddRange(DroppedSamples(snapshot, at));
+        }
 
         foreach (var left in ChooseExported(byName))
         {
             ended.AddRange(MethodSeries(left));
         }
 
-        var samples = new List<MetricSample>();
         foreach (var method in _exported)
         {
             var counts = byName.GetValueOrDefault(method);
@@ -115,6 +127,34 @@ public sealed class AsyncOperationsReporter
 
         return left;
     }
+
+    /// <summary>
+    /// Dropped counts by method: a method gets its own series the first time one of its operations is dropped, while
+    /// fewer than N have one, and keeps it; later ones add to <c>method="other"</c>. Add-only, so every series only grows.
+    /// </summary>
+    private IEnumerable<MetricSample> DroppedSamples(AsyncTrackingSnapshot snapshot, DateTimeOffset at)
+    {
+        var byName = snapshot.Methods.Where(m => m.Dropped > 0)
+            .GroupBy(m => _displayName(m.Key), StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Sum(m => m.Dropped), StringComparer.Ordinal);
+        foreach (var method in byName.OrderByDescending(m => m.Value).ThenBy(m => m.Key, StringComparer.Ordinal).Select(m => m.Key))
+        {
+            if (_droppedExported.Count < _options.TopMethods && !_droppedExported.Contains(method))
+            {
+                _droppedExported.Add(method);
+            }
+        }
+
+        foreach (var method in _droppedExported)
+        {
+            yield return new MetricSample(AsyncOperationMetrics.Dropped, MetricKind.Counter, byName.GetValueOrDefault(method), at, DroppedSeries(method).Item2, DroppedHelp);
+        }
+
+        var other = byName.Where(m => !_droppedExported.Contains(m.Key)).Sum(m => m.Value);
+        yield return new MetricSample(AsyncOperationMetrics.Dropped, MetricKind.Counter, other, at, DroppedSeries(AsyncOperationMetrics.OtherMethods).Item2, DroppedHelp);
+    }
+
+    private static (string, LabelSet) DroppedSeries(string method) => (AsyncOperationMetrics.Dropped, LabelSet.Of((AsyncOperationMetrics.MethodLabel, method)));
 
     private static IEnumerable<(string, LabelSet)> MethodSeries(string method)
     {

@@ -51,6 +51,28 @@ public sealed record RuleOptions
 
     public bool Enabled { get; init; } = true;
 
+    /// <summary>
+    /// Growth rules: slower spans judged beside the short one (<see cref="Window"/>, <see cref="MinSlope"/>), each with its
+    /// own floor, robustness and baseline, for leaks too slow for the short floor. They watch the main series only.
+    /// </summary>
+    public IReadOnlyList<GrowthWindowOptions> LongWindows { get; init; } = [];
+
+    /// <summary>Every span judged for <paramref name="signal"/>: the short one first, then (for the main series) the long ones.</summary>
+    public IReadOnlyList<GrowthWindowOptions> GrowthWindows(SignalOptions signal)
+    {
+        var primary = new GrowthWindowOptions
+        {
+            Window = Window,
+            MinSlope = signal.MinSlope,
+            Slices = Slices,
+            MinRisingFraction = MinRisingFraction,
+            BaselineDeviations = BaselineDeviations,
+            Warmup = Warmup,
+            Resolution = TimeSpan.Zero,
+        };
+        return signal.Series == Series ? [primary, .. LongWindows] : [primary];
+    }
+
     /// <summary>The main series as a <see cref="SignalOptions"/>, the shape the engine evaluates.</summary>
     public SignalOptions MainSignal => new() { Series = Series, Match = Match, Aggregate = Aggregate, MinSlope = MinSlope };
 }

@@ -96,6 +96,14 @@ public static class RuleValidator
             }
         }
 
+        for (var i = 0; i < rule.LongWindows.Count; i++)
+        {
+            foreach (var error in ValidateLongWindow(rule, i))
+            {
+                yield return error;
+            }
+        }
+
         if (rule.Fallback is { } fallback)
         {
             foreach (var error in ValidateSignal(rule.Name, "fallback.series", fallback, rule.Kind == RuleKind.Growth))
@@ -110,6 +118,47 @@ public static class RuleValidator
             {
                 yield return error;
             }
+        }
+    }
+
+    private static IEnumerable<RuleError> ValidateLongWindow(RuleOptions rule, int index)
+    {
+        var span = rule.LongWindows[index];
+        var field = $"longWindows[{index}]";
+        if (rule.Kind != RuleKind.Growth)
+        {
+            yield return new RuleError(rule.Name, field, "applies to growth rules only");
+            yield break;
+        }
+
+        if (span.Window <= rule.Window)
+        {
+            yield return new RuleError(rule.Name, field + ".window", $"must be longer than the rule's window ({Options.DurationParser.Format(rule.Window)})");
+        }
+
+        if (!double.IsFinite(span.MinSlope) || span.MinSlope <= 0)
+        {
+            yield return new RuleError(rule.Name, field + ".minSlope", "must be a positive rate per second, such as 0.1");
+        }
+
+        if (span.Slices is < 2 or > 20)
+        {
+            yield return new RuleError(rule.Name, field + ".slices", "must be between 2 and 20");
+        }
+
+        if (span.MinRisingFraction is < 0 or > 1 || double.IsNaN(span.MinRisingFraction))
+        {
+            yield return new RuleError(rule.Name, field + ".minRisingFraction", "must be between 0 and 1");
+        }
+
+        if (span.BaselineDeviations < 0 || !double.IsFinite(span.BaselineDeviations))
+        {
+            yield return new RuleError(rule.Name, field + ".baselineDeviations", "must be a number of at least 0");
+        }
+
+        if (span.EffectiveResolution < TimeSpan.Zero || span.EffectiveResolution.Ticks * span.Slices * 2 > span.Window.Ticks)
+        {
+            yield return new RuleError(rule.Name, field + ".resolution", "must leave at least two points per slice (at most window ÷ (2 × slices))");
         }
     }
 

@@ -50,6 +50,27 @@ public sealed class RuleDocument
     public SignalDocument? While { get; set; }
 
     public bool? Enabled { get; set; }
+
+    /// <summary>Replaces the rule's long spans; an empty list leaves only the short window.</summary>
+    public List<WindowDocument>? LongWindows { get; set; }
+}
+
+/// <summary>One long span of a growth rule (see <see cref="GrowthWindowOptions"/>); window and minSlope are required.</summary>
+public sealed class WindowDocument
+{
+    public string? Window { get; set; }
+
+    public double? MinSlope { get; set; }
+
+    public int? Slices { get; set; }
+
+    public double? MinRisingFraction { get; set; }
+
+    public double? BaselineDeviations { get; set; }
+
+    public string? Warmup { get; set; }
+
+    public string? Resolution { get; set; }
 }
 
 public sealed class SignalDocument

@@ -92,7 +92,37 @@ public static class RulesDocumentBinder
             Fallback = entry.Fallback is null ? rule.Fallback : Signal(entry.Fallback, rule.Fallback, name, "fallback", problems),
             While = entry.While is null ? rule.While : Signal(entry.While, rule.While, name, "while", problems),
             Enabled = entry.Enabled ?? rule.Enabled,
+            LongWindows = entry.LongWindows is null ? rule.LongWindows : LongWindows(entry.LongWindows, name, problems),
         };
+    }
+
+    private static List<GrowthWindowOptions> LongWindows(List<WindowDocument> entries, string rule, List<RuleError> problems)
+    {
+        var spans = new List<GrowthWindowOptions>();
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var entry = entries[i];
+            var field = $"longWindows[{i}]";
+            if (entry.Window is null || entry.MinSlope is null)
+            {
+                problems.Add(new RuleError(rule, field, "needs both window and minSlope, such as { window: 5m, minSlope: 0.1 }"));
+                continue;
+            }
+
+            var defaults = new GrowthWindowOptions { Window = TimeSpan.Zero, MinSlope = 0 };
+            spans.Add(new GrowthWindowOptions
+            {
+                Window = Duration(entry.Window, rule, field + ".window", TimeSpan.Zero, problems),
+                MinSlope = entry.MinSlope.Value,
+                Slices = entry.Slices ?? defaults.Slices,
+                MinRisingFraction = entry.MinRisingFraction ?? defaults.MinRisingFraction,
+                BaselineDeviations = entry.BaselineDeviations ?? defaults.BaselineDeviations,
+                Warmup = entry.Warmup is null ? null : Duration(entry.Warmup, rule, field + ".warmup", TimeSpan.Zero, problems),
+                Resolution = entry.Resolution is null ? null : Duration(entry.Resolution, rule, field + ".resolution", TimeSpan.Zero, problems),
+            });
+        }
+
+        return spans;
     }
 
     private static SignalOptions? Signal(SignalDocument entry, SignalOptions? current, string rule, string field, List<RuleError> problems)

@@ -3,15 +3,21 @@ namespace LeakWatch.Core.Rules;
 /// <summary>
 /// The recent points of one series, trimmed to a time window. Time comes from the points themselves. A silence longer
 /// than <see cref="RuleDefaults.GapIntervals"/> sampling intervals (target paused for a snapshot, a dropped session)
-/// restarts the window, so a slope is never fitted across a hole it cannot see into.
+/// restarts the window, so a slope is never fitted across a hole it cannot see into; a long window may be given a
+/// longer <paramref name="maxGap"/>. With a <paramref name="resolution"/>, samples are kept as one median point per
+/// bucket of that length (time of the bucket's middle), so a one-hour window stays small and a spike inside a bucket
+/// does not count.
 /// </summary>
-public sealed class SeriesWindow(TimeSpan window)
+public sealed class SeriesWindow(TimeSpan window, TimeSpan resolution = default, TimeSpan? maxGap = null)
 {
     private const int IntervalMemory = 8;
     private const double CoverageNeeded = 0.9;
 
     private readonly List<SeriesPoint> _points = [];
     private readonly Queue<double> _recentIntervals = new();
+    private readonly List<double> _bucket = [];
+    private DateTimeOffset _bucketStart;
+    private DateTimeOffset _lastRaw;
 
     public TimeSpan Window => window;
 
@@ -39,20 +45,26 @@ public sealed class SeriesWindow(TimeSpan window)
 
     /// <summary>Adds a point; returns false when it was out of order (ignored) and true otherwise.</summary>
     /// <param name="restarted">True when a gap made the window start again from this point.</param>
-    public bool Add(SeriesPoint point, out bool restarted)
+    public bool Add(SeriesPoint point, out bool restarted) => Add(point, out restarted, out _);
+
+    /// <param name="changed">False while a bucket is still filling: the points a fit sees did not change.</param>
+    public bool Add(SeriesPoint point, out bool restarted, out bool changed)
     {
         restarted = false;
-        if (_points.Count > 0)
+        changed = false;
+        if (_lastRaw != default)
         {
-            var delta = (point.Timestamp - _points[^1].Timestamp).TotalSeconds;
+            var delta = (point.Timestamp - _lastRaw).TotalSeconds;
             if (delta <= 0)
             {
                 return false;
             }
 
-            if (TypicalIntervalSeconds is { } typical && delta > RuleDefaults.GapIntervals * typical)
+            var gap = maxGap?.TotalSeconds ?? (TypicalIntervalSeconds is { } typical ? RuleDefaults.GapIntervals * typical : double.MaxValue);
+            if (delta > Math.Max(gap, RuleDefaults.GapIntervals * (TypicalIntervalSeconds ?? 0)))
             {
                 _points.Clear();
+                _bucket.Clear();
                 restarted = true;
                 Restarts++;
             }
@@ -66,6 +78,34 @@ public sealed class SeriesWindow(TimeSpan window)
             }
         }
 
+        _lastRaw = point.Timestamp;
+        if (resolution > TimeSpan.Zero)
+        {
+            if (_bucket.Count > 0 && point.Timestamp - _bucketStart < resolution)
+            {
+                _bucket.Add(point.Value);
+                return true;
+            }
+
+            if (_bucket.Count > 0)
+            {
+                Append(new SeriesPoint(_bucketStart + (resolution / 2), Median(_bucket.Order().ToArray())));
+                changed = true;
+            }
+
+            _bucket.Clear();
+            _bucket.Add(point.Value);
+            _bucketStart = point.Timestamp;
+            return true;
+        }
+
+        Append(point);
+        changed = true;
+        return true;
+    }
+
+    private void Append(SeriesPoint point)
+    {
         _points.Add(point);
         var oldest = point.Timestamp - window;
         var drop = 0;
@@ -75,13 +115,12 @@ public sealed class SeriesWindow(TimeSpan window)
         }
 
         _points.RemoveRange(0, drop);
-        return true;
     }
 
     /// <summary>True when the points cover (nearly) the whole window: only then is a slope worth a verdict.</summary>
     public bool IsFull(int slices) =>
         _points.Count >= Math.Max(slices * 2, 5)
-        && (_points[^1].Timestamp - _points[0].Timestamp).TotalSeconds >= window.TotalSeconds * CoverageNeeded - (TypicalIntervalSeconds ?? 0) / 2;
+        && (_points[^1].Timestamp - _points[0].Timestamp).TotalSeconds >= window.TotalSeconds * CoverageNeeded - Math.Max(TypicalIntervalSeconds ?? 0, resolution.TotalSeconds) / 2;
 
     /// <summary>Fits the window. <paramref name="meaningfulStepPerSecond"/>: a slice step counts as rising only above half of it.</summary>
     public WindowFit Fit(int slices, double meaningfulStepPerSecond)
@@ -113,7 +152,8 @@ public sealed class SeriesWindow(TimeSpan window)
         }
 
         var risingFraction = medians.Count > 1 ? (double)rising / (medians.Count - 1) : 0;
-        return new WindowFit(_points[^1].Value, LeastSquares.Slope(_points), LeastSquares.Slope(medians), risingFraction, span);
+        var lastStepRises = medians.Count > 1 && medians[^1].Y - medians[^2].Y > minimumStep;
+        return new WindowFit(_points[^1].Value, LeastSquares.Slope(_points), LeastSquares.Slope(medians), risingFraction, span, lastStepRises);
     }
 
     private static double Median(double[] sorted) =>

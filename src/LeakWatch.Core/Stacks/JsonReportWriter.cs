@@ -89,6 +89,17 @@ public static class JsonReportWriter
             json.WriteEndArray();
             json.WriteEndObject();
             JsonSections.Write(json, snapshot);
+
+            json.WriteStartArray("droppedAsync");
+            foreach (var dropped in snapshot.DroppedAsync)
+            {
+                json.WriteStartObject();
+                json.WriteString("method", dropped.Method);
+                json.WriteNumber("dropped", dropped.Dropped);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
             json.WriteEndObject();
         }
 
@@ -128,6 +139,9 @@ public static class JsonReportWriter
             Timers = JsonSections.ReadTimers(root),
             Descriptors = JsonSections.ReadDescriptors(root),
             Heap = JsonSections.ReadHeap(root),
+            DroppedAsync = root.TryGetProperty("droppedAsync", out var dropped)
+                ? dropped.EnumerateArray().Select(d => new DroppedAsyncMethod(d.GetProperty("method").GetString() ?? "", d.GetProperty("dropped").GetInt64())).ToList()
+                : [],
         };
     }
 

@@ -53,4 +53,7 @@ public sealed record StackSnapshot
 
     /// <summary>The heap's type histogram; null when the heap was not walked.</summary>
     public HeapSection? Heap { get; init; }
+
+    /// <summary>Async methods collected unfinished since tracking started, most first; empty when none or not tracked.</summary>
+    public IReadOnlyList<DroppedAsyncMethod> DroppedAsync { get; init; } = [];
 }

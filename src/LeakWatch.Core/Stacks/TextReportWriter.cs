@@ -55,6 +55,15 @@ public static class TextReportWriter
         }
 
         TextSections.Write(snapshot, output);
+        if (snapshot.DroppedAsync.Count > 0)
+        {
+            output.WriteLine();
+            output.WriteLine(string.Create(c, $"Dropped async methods: {snapshot.DroppedAsync.Sum(d => d.Dropped)} collected unfinished since tracking started (their finally blocks never ran; no heap walk can find them)"));
+            foreach (var dropped in snapshot.DroppedAsync)
+            {
+                output.WriteLine(string.Create(c, $"  {dropped.Dropped.ToString(c).PadLeft(width)}  {dropped.Method}"));
+            }
+        }
     }
 
     /// <summary>"Orders.AckWaiter.WaitForAck (AckWaiter.cs:42)", or the frame alone without a location.</summary>

@@ -66,4 +66,18 @@ public class WebhookPayloadTests
         Assert.Equal("text", json.RootElement.GetProperty("msgtype").GetString());
         Assert.StartsWith("leakwatch:", json.RootElement.GetProperty("text").GetProperty("content").GetString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Dropped_async_methods_reach_the_text_and_the_generic_json()
+    {
+        var plain = Incident(withSnapshot: true);
+        var incident = plain with { Snapshot = plain.Snapshot! with { DroppedAsync = [new Core.Stacks.DroppedAsyncMethod("Notifications.WebhookDelivery.DeliverAsync", 2062)] } };
+
+        var text = WebhookPayloads.Text(incident, "h");
+        using var json = JsonDocument.Parse(WebhookPayloads.Build(WebhookFormat.Generic, incident, "h"));
+
+        Assert.Contains("Dropped async methods (collected unfinished):\n  2062 Notifications.WebhookDelivery.DeliverAsync", text, StringComparison.Ordinal);
+        var dropped = Assert.Single(json.RootElement.GetProperty("snapshot").GetProperty("droppedAsync").EnumerateArray());
+        Assert.Equal(2062, dropped.GetProperty("dropped").GetInt64());
+    }
 }

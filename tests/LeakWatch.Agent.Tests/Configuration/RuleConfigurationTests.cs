@@ -106,6 +106,8 @@ public sealed class RuleConfigurationTests : IDisposable
     [InlineData("rules.yaml", "rules:\n  - name: r\n    series: s\n    kind: spike\n", "rules file {0}: rule 'r': field 'kind' must be one of threshold, growth, not 'spike'.")]
     [InlineData("rules.json", "{ \"rules\": [ { \"name\": \"r\", \"series\": \"s\", \"minSlope\": 1, \"windw\": \"5s\" } ] }", "rules file {0}: 'rules[0].windw' is not a rule field")]
     [InlineData("rules.yaml", "interval: 5s\n", "rules file {0}: 'interval' is not a rules setting")]
+    [InlineData("rules.yaml", "rules:\n  - name: thread-leak\n    longWindows:\n      - { window: 10s, minSlope: 0.1 }\n", "rules file {0}: rule 'thread-leak': field 'longWindows[0].window' must be longer than the rule's window (20s).")]
+    [InlineData("rules.yaml", "rules:\n  - name: thread-leak\n    longWindows:\n      - { window: 1h, minSlop: 0.1 }\n", "rules file {0}: 'rules[0].longWindows[0].minSlop' (line 4) is not a long window field")]
     [InlineData("missing.yaml", null, "rules file {0} cannot be read: no such file.")]
     public void Invalid_files_are_one_line_configuration_errors(string name, string? content, string expected)
     {

@@ -9,7 +9,7 @@ public class RuleConfigurationTests
     {
         Assert.Empty(RuleValidator.Validate(new RuleSetOptions()));
         Assert.Equal(
-            ["thread-leak", "task-leak", "timer-leak", "threadpool-starvation", "fd-leak"],
+            ["thread-leak", "task-leak", "timer-leak", "threadpool-starvation", "fd-leak", "heap-leak", "async-dropped"],
             RuleDefaults.BuiltIn.Select(r => r.Name));
     }
 

@@ -13,8 +13,10 @@ public class RuleIntervalFitTests
     {
         var fitted = RuleIntervalFit.Fit(new RuleSetOptions(), TimeSpan.FromSeconds(intervalSeconds), out var notes);
 
-        Assert.All(fitted.Rules, r => Assert.Equal(TimeSpan.FromSeconds(windowSeconds), r.Window));
-        Assert.Equal(windowSeconds > 20 ? RuleDefaults.BuiltIn.Count : 0, notes.Count);
+        // The 20 s rules widen; heap-leak (5m) and async-dropped (2m) hold enough samples already.
+        var shortRules = fitted.Rules.Where(r => RuleDefaults.BuiltIn.Single(b => b.Name == r.Name).Window == RuleDefaults.Window).ToList();
+        Assert.All(shortRules, r => Assert.Equal(TimeSpan.FromSeconds(windowSeconds), r.Window));
+        Assert.Equal(windowSeconds > 20 ? shortRules.Count : 0, notes.Count);
     }
 
     [Fact]

@@ -35,7 +35,7 @@ internal static class CommandLine
             var value = args[i + 1];
             switch (option)
             {
-                case "--rate" when TryParseCount(value, out var rate):
+                case "--rate" when TryParseRate(value, out var rate):
                     scenarioArgs = scenarioArgs with { Rate = rate };
                     break;
                 case "--count" when TryParseCount(value, out var count):
@@ -86,6 +86,9 @@ internal static class CommandLine
 
     private static bool TryParseCount(string text, out int value) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value >= 0;
+
+    private static bool TryParseRate(string text, out double value) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value) && value >= 0;
 
     private static bool TryParseSeconds(string text, out TimeSpan value)
     {

@@ -52,7 +52,7 @@ public sealed class AsyncOperationsSource
         _time = time;
         Namer = new AsyncOperationNamer(_target.Pid, time);
         _tracker = new AsyncOperationTracker(options.Tracking, time.GetUtcNow());
-        _reporter = new AsyncOperationsReporter(options.Tracking, Namer.DisplayName);
+        _reporter = new AsyncOperationsReporter(options.Tracking, Namer.DisplayName, reportDropped: options.TrackCollected);
     }
 
     /// <summary>Lines for the person watching: unsupported runtime, resets, back-off.</summary>
@@ -68,6 +68,14 @@ public sealed class AsyncOperationsSource
             Warning?.Invoke($"Async operation counts recalibrated from the snapshot of {snapshot.TakenAt:HH:mm:ss}: {calibrated} methods now include operations that began before attach.");
         }
     }
+
+    /// <summary>Methods collected unfinished since tracking (re)started, by display name, most first.</summary>
+    public IReadOnlyList<Core.Stacks.DroppedAsyncMethod> DroppedMethods() =>
+        _tracker.Snapshot().Methods.Where(m => m.Dropped > 0)
+            .GroupBy(m => Namer.DisplayName(m.Key), StringComparer.Ordinal)
+            .Select(g => new Core.Stacks.DroppedAsyncMethod(g.Key, g.Sum(m => m.Dropped)))
+            .OrderByDescending(d => d.Dropped).ThenBy(d => d.Method, StringComparer.Ordinal)
+            .ToList();
 
     /// <summary>Why the signal cannot work for this target, or null when it can.</summary>
     public static string? Unsupported(TargetProcess target) =>
@@ -323,13 +331,8 @@ public sealed class AsyncOperationsSource
                     _tracker.Ended(Convert.ToInt64(traceEvent.PayloadValue(0), System.Globalization.CultureInfo.InvariantCulture));
                     break;
                 case IncompleteAsyncMethodId:
-                    // The full name first: the operation may have been told apart from a same-named one by its stack.
                     var fullName = AsyncMethodNaming.FullTypeNameFromDescription((string)traceEvent.PayloadValue(0));
-                    if (!_tracker.Abandoned(fullName))
-                    {
-                        _tracker.Abandoned(AsyncMethodNaming.BareTypeName(fullName));
-                    }
-
+                    _tracker.Dropped(fullName, AsyncMethodNaming.BareTypeName(fullName));
                     break;
             }
         }

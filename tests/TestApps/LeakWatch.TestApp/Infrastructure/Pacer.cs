@@ -11,7 +11,7 @@ internal static class Pacer
     /// Runs <paramref name="produceOne"/> <paramref name="perSecond"/> times a second. Returns early (without
     /// cancellation) when <paramref name="produceOne"/> returns false, e.g. on reaching a safety cap.
     /// </summary>
-    public static async Task RunAsync(int perSecond, Func<bool> produceOne, CancellationToken cancellationToken)
+    public static async Task RunAsync(double perSecond, Func<bool> produceOne, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         long produced = 0;
@@ -29,7 +29,7 @@ internal static class Pacer
         }
     }
 
-    /// <inheritdoc cref="RunAsync(int, Func{bool}, CancellationToken)"/>
-    public static Task RunAsync(int perSecond, Action produceOne, CancellationToken cancellationToken) =>
+    /// <inheritdoc cref="RunAsync(double, Func{bool}, CancellationToken)"/>
+    public static Task RunAsync(double perSecond, Action produceOne, CancellationToken cancellationToken) =>
         RunAsync(perSecond, () => { produceOne(); return true; }, cancellationToken);
 }

@@ -66,6 +66,32 @@ internal static class Traffic
     }
 
     /// <summary>
+    /// Garbage every 200 ms until cancelled, so collections run as in a real service: ~2 MB/s of small arrays, and with
+    /// <paramref name="largeExports"/> a 1 MB export buffer each time as well (~7 MB/s in all, which brings full collections).
+    /// </summary>
+    public static Task ChurnForeverAsync(bool largeExports, CancellationToken cancellationToken) =>
+        Ticker.EveryAsync(TimeSpan.FromMilliseconds(200), () =>
+        {
+            ChurnGarbage();
+            if (largeExports)
+            {
+                RenderLargeExport(1);
+            }
+        }, cancellationToken);
+
+    /// <summary>
+    /// An export that builds a large buffer and drops it. Large-object-heap allocations count toward full collections,
+    /// so a service doing this every second sees gen2 collections every few seconds, as busy services do.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static int RenderLargeExport(int megabytes)
+    {
+        var buffer = new byte[megabytes << 20];
+        buffer[^1] = 1;
+        return buffer.Length;
+    }
+
+    /// <summary>
     /// A load spike that comes back down: extra threads for a second, a few thousand in-flight async calls for up
     /// to 1.5 s, and 32 MB held for a second.
     /// </summary>
