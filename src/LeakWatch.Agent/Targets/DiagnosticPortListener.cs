@@ -136,6 +136,12 @@ public sealed class DiagnosticPortListener : IAsyncDisposable
     /// <summary>A socket file left by an agent that was killed refuses new binds; nothing answering on it means it is stale.</summary>
     private static void RemoveStaleSocket(string path)
     {
+        if (Directory.Exists(path) || (File.Exists(path) && UnixFileType.IsSocket(path) != true))
+        {
+            // Never remove what the user did not create for leakwatch: a typo must not cost them a file.
+            throw new LeakWatchException(ExitCode.InvalidConfiguration, $"--diagnostic-port: {path} already exists and is not a socket; leakwatch will not replace it. Give the path of a new socket, in a directory shared with the app.");
+        }
+
         if (!File.Exists(path))
         {
             return;

@@ -91,5 +91,19 @@ public sealed class DiagnosticPortTests : IDisposable
         Assert.Contains("does not exist", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task An_existing_file_that_is_not_a_socket_is_refused_and_kept()
+    {
+        var file = Path.Combine(_directory.FullName, "notes.txt");
+        await File.WriteAllTextAsync(file, "precious");
+
+        var (exitCode, _, error) = await Agent.RunAsync(TimeSpan.FromSeconds(60), "attach", "--diagnostic-port", file, "--urls", "none");
+
+        Assert.Equal(7, exitCode);
+        Assert.Contains("already exists and is not a socket", error, StringComparison.Ordinal);
+        Assert.Single(error.Trim().Split('\n'));
+        Assert.Equal("precious", await File.ReadAllTextAsync(file));
+    }
+
     public void Dispose() => _directory.Delete(recursive: true);
 }

@@ -29,7 +29,7 @@ public class SnapshotEndpointTests
     {
         using var app = await TestApp.StartAsync("thread-leak", TestApp.Net10, "--rate", "20");
         using var agent = Agent.Start(
-            ["attach", "--pid", AgentProbes.Text(app.Pid), "--output", "lines", "--max-pause", "30s"],
+            ["attach", "--pid", AgentProbes.Text(app.Pid), "--output", "lines", "--max-pause", "30s", "--snapshot-baseline", "false"],
             new Dictionary<string, string> { ["LEAKWATCH_API_KEY"] = Key });
         await AgentProbes.WaitForStatusAsync(agent, "/readyz", HttpStatusCode.OK);
 
@@ -79,7 +79,7 @@ public class SnapshotEndpointTests
         await File.WriteAllTextAsync(keyFile, Key + "\n");
         try
         {
-            using var agent = Agent.Attach(app.Pid, "--output", "lines", "--max-pause", "30s", "--api-key-file", keyFile);
+            using var agent = Agent.Attach(app.Pid, "--output", "lines", "--max-pause", "30s", "--api-key-file", keyFile, "--snapshot-baseline", "false");
             await AgentProbes.WaitForStatusAsync(agent, "/readyz", HttpStatusCode.OK);
 
             // Three requests at once: one takes the snapshot, the others arrive during its walk.

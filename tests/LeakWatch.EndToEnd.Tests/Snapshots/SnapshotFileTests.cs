@@ -19,12 +19,12 @@ public class SnapshotFileTests
         Directory.CreateDirectory(directory);
         try
         {
-            // The agent in its own mount namespace, with a 64 KiB tmpfs on the directory, filled up before it starts.
+            // No baseline: the manual snapshots below must not meet one in flight (429). The agent in its own mount namespace, with a 64 KiB tmpfs on the directory, filled up before it starts.
             var snapshots = Path.Combine(directory, "snapshots");
             var script = $"mount -t tmpfs -o size=64k tmpfs '{directory}' && (dd if=/dev/zero of='{directory}/filler' bs=4k count=64 2>/dev/null; true) && exec \"$@\"";
             using var agent = Agent.StartWrapped(
                 ["unshare", "--mount", "--propagation", "private", "sh", "-c", script, "sh"],
-                ["attach", "--pid", AgentProbes.Text(app.Pid), "--snapshot-dir", snapshots, "--output", "lines", "--max-pause", "30s"],
+                ["attach", "--pid", AgentProbes.Text(app.Pid), "--snapshot-dir", snapshots, "--output", "lines", "--max-pause", "30s", "--snapshot-baseline", "false"],
                 new Dictionary<string, string> { ["LEAKWATCH_API_KEY"] = Key });
             await AgentProbes.WaitForStatusAsync(agent, "/readyz", HttpStatusCode.OK);
             var inside = $"/proc/{agent.Process.Pid.ToString(CultureInfo.InvariantCulture)}/root{snapshots}";

@@ -48,7 +48,7 @@ public class TargetExitTests
             var (marker, delay) = FreezeFaultTests.Parse(point);
             using var app = await TestApp.StartAsync("blocked-threads", TestApp.Net10, "--count", "300");
             using var agent = Agent.Start(
-                ["attach", "--pid", AgentProbes.Text(app.Pid), "--output", "lines", "--max-pause", "30s"],
+                ["attach", "--pid", AgentProbes.Text(app.Pid), "--output", "lines", "--max-pause", "30s", "--snapshot-baseline", "false"],
                 new Dictionary<string, string> { ["LEAKWATCH_API_KEY"] = Key, ["LEAKWATCH_TRACE"] = "1" });
             await AgentProbes.WaitForStatusAsync(agent, "/readyz", HttpStatusCode.OK);
             var request = AgentProbes.PostSnapshotAsync(agent, $"?pid={app.Pid}", Key);
