@@ -52,6 +52,7 @@ public sealed class AttachSession : IAsyncDisposable
 
         Snapshots = new SnapshotRecorder(new SnapshotService(time), options.Snapshots, Exporter.Registry, options.Labels, time);
         Snapshots.Taken += OnSnapshotTaken;
+        Snapshots.PendingOperations = target => _asyncOperations.TryGetValue(target.Pid, out var source) ? source.PendingByMethod() : null;
         if (options.Url is not null)
         {
             var snapshots = new SnapshotEndpoint(Snapshots, options.ApiKey is null ? null : new ApiKeyCheck(options.ApiKey), () => Targets, line => Message?.Invoke(line));
@@ -226,7 +227,8 @@ public sealed class AttachSession : IAsyncDisposable
                    ?? $"pid-{pid}";
         var procVisible = pid != Environment.ProcessId && IsSameProcess(ProcFs.Arguments(pid), name);
         var version = info?.RuntimeVersion ?? (procVisible ? RuntimeVersionProbe.FromMappedCoreLib(pid) : null);
-        return (new TargetProcess(pid, name, commandLine, version), procVisible);
+        var reached = new TargetConnection(connection.Client, procVisible, connection.RuntimeInstanceCookie);
+        return (new TargetProcess(pid, name, commandLine, version) { Connection = reached }, procVisible);
     }
 
     /// <summary>

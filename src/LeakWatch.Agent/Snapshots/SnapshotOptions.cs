@@ -17,6 +17,9 @@ public sealed record SnapshotOptions
     /// <summary>Directory for the temporary dump of <see cref="SnapshotRoute.Dump"/>; null: the system temp directory.</summary>
     public string? DumpDirectory { get; init; }
 
+    /// <summary>Set when only thread stacks are wanted (a thread-leak trigger, a baseline): why, for the report.</summary>
+    public string? ThreadStacksOnlyBecause { get; init; }
+
     /// <summary>Throws a user-facing error for values that cannot work.</summary>
     public void Validate()
     {

@@ -81,6 +81,22 @@ public sealed class SnapshotRecorder : IDisposable
         }
     }
 
+    /// <summary>
+    /// The live pending-operation counts per method of a target (the async-operations signal), put into snapshots
+    /// that could not walk async chains; null or empty when the signal is off.
+    /// </summary>
+    public Func<TargetProcess, IReadOnlyList<PendingOperationCount>?>? PendingOperations { get; set; }
+
+    /// <summary>
+    /// A thread-leak trigger wants thread stacks only: the EventPipe route gives them for a pause of milliseconds
+    /// instead of a heap walk's hundreds (docs/benchmarks.md). The baseline stays a heap walk: its pending chains are
+    /// what the async-operation counts are calibrated with and what later task snapshots are compared with.
+    /// </summary>
+    private SnapshotOptions SnapshotRoutingFor(string reason) =>
+        reason == Core.Rules.RuleDefaults.ThreadLeak && _options.Snapshot.Route == SnapshotRoute.Attach
+            ? _options.Snapshot with { ThreadStacksOnlyBecause = $"a {reason} snapshot needs thread stacks only" }
+            : _options.Snapshot;
+
     /// <summary>Drops what is kept about a process that is gone: its comparison snapshot and its series on /metrics.</summary>
     public void ForgetTarget(int pid)
     {
@@ -116,7 +132,12 @@ public sealed class SnapshotRecorder : IDisposable
             return new SnapshotSummary { Reason = reason, SkippedBecause = because, Lines = [$"Snapshot for {reason} skipped: {because}."] };
         }
 
-        var snapshot = await _service.TakeAsync(target, _options.Snapshot, cancellation).ConfigureAwait(false);
+        var snapshot = await _service.TakeAsync(target, SnapshotRoutingFor(reason), cancellation).ConfigureAwait(false);
+        if (snapshot.TaskChainsSkipped is not null && PendingOperations?.Invoke(target) is { Count: > 0 } pending)
+        {
+            snapshot = snapshot with { PendingOperations = pending };
+        }
+
         if (skipWhenRecent)
         {
             // Only triggered snapshots space each other out: a baseline or a manual snapshot must not
@@ -157,7 +178,7 @@ public sealed class SnapshotRecorder : IDisposable
         var partial = snapshot.Partial ? $" PARTIAL ({snapshot.PartialReason})" : "";
         var lines = new List<string>
         {
-            string.Create(c, $"Snapshot ({reason}): {snapshot.Threads.Total} threads, {snapshot.Tasks.Pending} pending tasks, target paused {snapshot.PausedMs:0} ms{partial}{where}"),
+            string.Create(c, $"Snapshot ({reason}): {snapshot.Threads.Total} threads, {TasksPart(snapshot)}, target paused {snapshot.PausedMs:0} ms{partial}{where}"),
         };
         if (reason == BaselineReason)
         {
@@ -169,6 +190,10 @@ public sealed class SnapshotRecorder : IDisposable
         lines.AddRange(growths.Count == 0 ? [$"  nothing grew {since}"] : growths.Select(h => $"  {h} {since}"));
         return lines;
     }
+
+    private static string TasksPart(StackSnapshot snapshot) => snapshot.TaskChainsSkipped is null
+        ? string.Create(CultureInfo.InvariantCulture, $"{snapshot.Tasks.Pending} pending tasks")
+        : string.Create(CultureInfo.InvariantCulture, $"{snapshot.PendingOperations.Sum(o => o.Pending)} pending async operations (live count; chains not walked: {snapshot.TaskChainsSkipped})");
 
     private List<string> WriteFiles(StackSnapshot snapshot, string reason, StackSnapshot? previous, SnapshotDiff diff)
     {

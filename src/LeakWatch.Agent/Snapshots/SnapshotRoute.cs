@@ -8,4 +8,7 @@ public enum SnapshotRoute
 
     /// <summary>A heap dump written through the diagnostic port, analysed, then deleted: for when ptrace is refused.</summary>
     Dump,
+
+    /// <summary>Thread stacks only, sampled over the diagnostic connection: no ptrace, no shared namespace, a pause of milliseconds.</summary>
+    EventPipe,
 }

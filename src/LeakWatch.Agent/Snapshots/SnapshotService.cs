@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using LeakWatch.Agent.Snapshots.EventPipe;
 using LeakWatch.Agent.Targets;
 using LeakWatch.Core;
 using LeakWatch.Core.Stacks;
@@ -23,6 +24,23 @@ public sealed class SnapshotService
     public async Task<StackSnapshot> TakeAsync(TargetProcess target, SnapshotOptions options, CancellationToken cancellation)
     {
         options.Validate();
+        if (SnapshotRouting.ThreadStacksOnlyBecause(target, options) is { } because)
+        {
+            return await EventPipeSnapshots.TakeAsync(target, options, because, _time, cancellation).ConfigureAwait(false);
+        }
+
+        try
+        {
+            return await WalkHeapAsync(target, options, cancellation).ConfigureAwait(false);
+        }
+        catch (LeakWatchException refused) when (SnapshotRouting.FallsBackToEventPipe(refused, options))
+        {
+            return await EventPipeSnapshots.TakeAsync(target, options, SnapshotRouting.PtraceRefused, _time, cancellation).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<StackSnapshot> WalkHeapAsync(TargetProcess target, SnapshotOptions options, CancellationToken cancellation)
+    {
         var takenAt = _time.GetUtcNow();
         var started = Stopwatch.GetTimestamp();
         var (walk, paused) = options.Route == SnapshotRoute.Dump
@@ -154,7 +172,7 @@ public sealed class SnapshotService
             try
             {
                 // The runtime's createdump writes the file mode 0600: readable by the target's user only.
-                await new DiagnosticsClient(target.Pid).WriteDumpAsync(DumpType.WithHeap, path, logDumpGeneration: false, cancellation).ConfigureAwait(false);
+                await EventPipeSnapshots.ClientFor(target).WriteDumpAsync(DumpType.WithHeap, path, logDumpGeneration: false, cancellation).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -9,4 +9,10 @@ public sealed record TargetProcess(int Pid, string Name, string CommandLine, Ver
 {
     /// <summary>.NET 9 added the System.Runtime meter and the EventPipe stack-walk switch.</summary>
     public bool HasRuntimeMeter => RuntimeVersion is null || RuntimeVersion.Major >= 9;
+
+    /// <summary>The diagnostic connection it came through (listen mode), or null: reach it by its pid.</summary>
+    public TargetConnection? Connection { get; init; }
+
+    /// <summary>False when <see cref="Pid"/> is from another pid namespace: never ptrace it or read its /proc.</summary>
+    public bool PidVisible => Connection?.PidVisible ?? true;
 }

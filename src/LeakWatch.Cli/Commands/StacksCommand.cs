@@ -87,8 +87,9 @@ internal sealed class StacksCommand : Command
 
     public Option<SnapshotRoute> Via { get; } = new("--via")
     {
-        HelpName = "attach|dump",
-        Description = "attach: read the process live, suspended for the walk (needs ptrace). dump: write a heap dump through the diagnostic port, read it, delete it (no ptrace; the dump grows with threads x stack size).",
+        HelpName = "attach|dump|eventpipe",
+        Description = "attach: read the process live, suspended for the walk (needs ptrace). dump: write a heap dump through the diagnostic port, read it, delete it (no ptrace; the dump grows with threads x stack size). " +
+                      "eventpipe: thread stacks only, sampled through the diagnostic port (no ptrace, a pause of milliseconds; no async chains).",
         DefaultValueFactory = _ => SnapshotRoute.Attach,
     };
 

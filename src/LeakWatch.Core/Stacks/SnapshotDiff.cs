@@ -5,9 +5,13 @@ public sealed record SnapshotDiff(IReadOnlyList<GroupGrowth> Threads, IReadOnlyL
 {
     public const string ThreadsKind = "threads";
     public const string TasksKind = "tasks";
+    public const string OperationsKind = "pending operations";
+
+    /// <summary>Live pending-operation counts that grew, when the snapshot could not walk async chains.</summary>
+    public IReadOnlyList<GroupGrowth> Operations { get; init; } = [];
 
     /// <summary>Every growth, largest first.</summary>
-    public IEnumerable<GroupGrowth> All => Threads.Concat(Tasks).OrderByDescending(g => g.Delta).ThenBy(g => g.Kind, StringComparer.Ordinal);
+    public IEnumerable<GroupGrowth> All => Threads.Concat(Tasks).Concat(Operations).OrderByDescending(g => g.Delta).ThenBy(g => g.Kind, StringComparer.Ordinal);
 
     /// <summary>
     /// Compares <paramref name="current"/> with <paramref name="previous"/> (null: everything counts as grown from zero).
@@ -19,16 +23,27 @@ public sealed record SnapshotDiff(IReadOnlyList<GroupGrowth> Threads, IReadOnlyL
             ThreadsKind,
             previous?.Threads.Groups.Select(g => (g.Frames, g.Count)) ?? [],
             current.Threads.Groups.Select(g => (g.Frames, g.Count, g.Headline)));
+        // A snapshot that did not walk chains says nothing about them: tasks are compared with the last that did.
+        var chainsBefore = previous is { TaskChainsSkipped: null } ? previous : null;
         var tasks = Grown(
             TasksKind,
-            previous?.Tasks.Groups.Select(g => (g.Chain, g.Count)) ?? [],
+            chainsBefore?.Tasks.Groups.Select(g => (g.Chain, g.Count)) ?? [],
             current.Tasks.Groups.Select(g => (g.Chain, g.Count, g.Headline)));
+        var operations = Grown(
+            OperationsKind,
+            previous?.PendingOperations.Select(o => ((IReadOnlyList<string>)[o.Method], Clamp(o.Pending))) ?? [],
+            current.PendingOperations.Select(o => ((IReadOnlyList<string>)[o.Method], Clamp(o.Pending), o.Method)));
         return new SnapshotDiff(
             threads,
             tasks,
             current.Threads.Total - (previous?.Threads.Total ?? 0),
-            current.Tasks.Pending - (previous?.Tasks.Pending ?? 0));
+            current.Tasks.Pending - (chainsBefore?.Tasks.Pending ?? 0))
+        {
+            Operations = operations,
+        };
     }
+
+    private static int Clamp(long count) => (int)Math.Min(count, int.MaxValue);
 
     /// <summary>The top <paramref name="count"/> headlines, for the summary printed when a rule fires.</summary>
     public IReadOnlyList<string> Headlines(int count) => All.Take(count).Select(g => g.Headline).ToList();

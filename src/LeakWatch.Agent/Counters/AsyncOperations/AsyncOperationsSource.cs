@@ -102,6 +102,16 @@ public sealed class AsyncOperationsSource
         }
     }
 
+    /// <summary>The live pending counts per method, largest first: what a snapshot without async chains reports.</summary>
+    public IReadOnlyList<Core.Stacks.PendingOperationCount> PendingByMethod() =>
+        _tracker.Snapshot().Methods
+            .Where(m => m.Pending > 0)
+            .GroupBy(m => Namer.DisplayName(m.Key), StringComparer.Ordinal)
+            .Select(g => new Core.Stacks.PendingOperationCount(g.Key, g.Sum(m => m.Pending)))
+            .OrderByDescending(m => m.Pending)
+            .ThenBy(m => m.Method, StringComparer.Ordinal)
+            .ToList();
+
     private List<string> KeysFromCatalog(string displayName) =>
         Namer.Catalog.FindByDisplayName(displayName)
             .Select(e => Namer.IsAmbiguous(e.TypeName) ? e.FullName : e.TypeName)
