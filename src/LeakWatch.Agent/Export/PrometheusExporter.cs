@@ -9,11 +9,14 @@ namespace LeakWatch.Agent.Export;
 /// <summary>
 /// Keeps the latest value of every target series in a prometheus-net registry of its own, so the agent's own
 /// .NET runtime metrics (which prometheus-net's default registry would add) never mix with the target's.
-/// Every target series carries <c>pid</c>, <c>process_name</c> and the user's <c>--label</c>s.
+/// Every target series carries <c>pid</c>, <c>process_name</c>, <c>runtime_instance</c> and the user's <c>--label</c>s.
 /// </summary>
 public sealed class PrometheusExporter : ISampleSink
 {
-    private static readonly string[] TargetLabelNames = ["pid", "process_name"];
+    /// <summary>Tells runtimes apart that report the same pid (sidecar apps are all pid 1); empty outside listen mode.</summary>
+    public const string RuntimeInstanceLabel = "runtime_instance";
+
+    private static readonly string[] TargetLabelNames = ["pid", "process_name", RuntimeInstanceLabel];
 
     private readonly object _gate = new();
     private readonly MetricFactory _factory;
@@ -72,14 +75,15 @@ public sealed class PrometheusExporter : ISampleSink
     }
 
     /// <summary>Drops every series of a process that is gone, so dashboards do not show it frozen.</summary>
-    public void RemoveTarget(int pid)
+    public void RemoveTarget(TargetProcess target)
     {
-        var pidText = pid.ToString(CultureInfo.InvariantCulture);
+        var pidText = target.Pid.ToString(CultureInfo.InvariantCulture);
+        var instance = target.RuntimeInstance;
         lock (_gate)
         {
             foreach (var family in _families.Values)
             {
-                foreach (var labels in LabelledValues(family.Collector).Where(v => v.Length > 0 && v[0] == pidText).ToList())
+                foreach (var labels in LabelledValues(family.Collector).Where(v => v.Length > 2 && v[0] == pidText && v[2] == instance).ToList())
                 {
                     RemoveLabelled(family.Collector, labels);
                 }
@@ -117,7 +121,8 @@ public sealed class PrometheusExporter : ISampleSink
         var values = new string[family.LabelNames.Length];
         values[0] = target.Pid.ToString(CultureInfo.InvariantCulture);
         values[1] = target.Name;
-        for (var i = 2; i < values.Length; i++)
+        values[2] = target.RuntimeInstance;
+        for (var i = TargetLabelNames.Length; i < values.Length; i++)
         {
             var name = family.LabelNames[i];
             values[i] = sampleLabels[name] ?? StaticLabel(name) ?? "";

@@ -52,7 +52,7 @@ public sealed class AttachSession : IAsyncDisposable
 
         Snapshots = new SnapshotRecorder(new SnapshotService(time), options.Snapshots, Exporter.Registry, options.Labels, time);
         Snapshots.Taken += OnSnapshotTaken;
-        Snapshots.PendingOperations = target => _asyncOperations.TryGetValue(target.Pid, out var source) ? source.PendingByMethod() : null;
+        Snapshots.PendingOperations = target => _asyncOperations.TryGetValue(target.Id, out var source) ? source.PendingByMethod() : null;
         if (options.Url is not null)
         {
             var snapshots = new SnapshotEndpoint(Snapshots, options.ApiKey is null ? null : new ApiKeyCheck(options.ApiKey), () => Targets, line => Message?.Invoke(line));
@@ -328,6 +328,11 @@ public sealed class AttachSession : IAsyncDisposable
         using var stopSources = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         var sources = _targetSources.Select(source => RunTargetSourceAsync(source, target, client, sink, stopSources.Token)).ToList();
         sources.Add(RunAsyncOperationsAsync(target, client, sink, stopSources.Token));
+        if (!readProc)
+        {
+            Message?.Invoke(ProcAbsence.Line(target));
+            sources.Add(RunTargetSourceAsync(ProcAbsence.ThreadCount(_options.Counters.Interval, Health, _time, line => Message?.Invoke(line)), target, client, sink, stopSources.Token));
+        }
         if (_options.Snapshots.Baseline)
         {
             sources.Add(TakeBaselineAsync(target, stopSources.Token));
@@ -375,31 +380,31 @@ public sealed class AttachSession : IAsyncDisposable
         var source = new AsyncOperationsSource(target, client, _options.AsyncOperations with { Interval = _options.Counters.Interval }, Health, _time);
         var prefix = _options.Target is null ? $"{target.Pid} ({target.Name}): " : "";
         source.Warning += line => Message?.Invoke(prefix + line);
-        if (_snapshotsBeforeAsyncOperations.TryRemove(target.Pid, out var baseline))
+        if (_snapshotsBeforeAsyncOperations.TryRemove(target.Id, out var baseline))
         {
             source.Calibrate(baseline); // a baseline snapshot taken at attach: counts start from the absolute figures
         }
 
-        _asyncOperations[target.Pid] = source;
+        _asyncOperations[target.Id] = source;
         try
         {
             await source.RunAsync(sink, cancellation).ConfigureAwait(false);
         }
         finally
         {
-            _asyncOperations.TryRemove(target.Pid, out _);
+            _asyncOperations.TryRemove(target.Id, out _);
         }
     }
 
     private void OnSnapshotTaken(TargetProcess target, Core.Stacks.StackSnapshot snapshot)
     {
-        if (_asyncOperations.TryGetValue(target.Pid, out var source))
+        if (_asyncOperations.TryGetValue(target.Id, out var source))
         {
             source.Calibrate(snapshot);
         }
         else
         {
-            _snapshotsBeforeAsyncOperations[target.Pid] = snapshot;
+            _snapshotsBeforeAsyncOperations[target.Id] = snapshot;
         }
     }
 
@@ -426,10 +431,10 @@ public sealed class AttachSession : IAsyncDisposable
     /// <summary>A process that is gone: its series leave /metrics and the terminal, so dashboards do not show it frozen.</summary>
     private void Forget(TargetProcess target)
     {
-        Exporter.RemoveTarget(target.Pid);
-        Store.RemoveTarget(target.Pid);
-        Snapshots.ForgetTarget(target.Pid);
-        _snapshotsBeforeAsyncOperations.TryRemove(target.Pid, out _);
+        Exporter.RemoveTarget(target);
+        Store.RemoveTarget(target.Id);
+        Snapshots.ForgetTarget(target);
+        _snapshotsBeforeAsyncOperations.TryRemove(target.Id, out _);
         TargetStopped?.Invoke(target);
     }
 

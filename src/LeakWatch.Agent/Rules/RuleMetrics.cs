@@ -5,7 +5,7 @@ using Prometheus;
 namespace LeakWatch.Agent.Rules;
 
 /// <summary>
-/// The rules' own series on the exporter's registry, carrying pid, process_name and the user's <c>--label</c>s like
+/// The rules' own series on the exporter's registry, carrying pid, process_name, runtime_instance and the user's <c>--label</c>s like
 /// target series, plus rule and signal.
 /// </summary>
 public sealed class RuleMetrics
@@ -18,9 +18,9 @@ public sealed class RuleMetrics
     public RuleMetrics(CollectorRegistry registry, IReadOnlyDictionary<string, string> staticLabels)
     {
         var factory = Metrics.WithCustomRegistry(registry);
-        var ordered = staticLabels.Where(l => l.Key is not ("rule" or "signal")).OrderBy(l => l.Key, StringComparer.Ordinal).ToArray();
+        var ordered = staticLabels.Where(l => l.Key is not ("rule" or "signal" or Export.PrometheusExporter.RuntimeInstanceLabel)).OrderBy(l => l.Key, StringComparer.Ordinal).ToArray();
         _staticValues = ordered.Select(l => l.Value).ToArray();
-        string[] labelNames = ["pid", "process_name", .. ordered.Select(l => l.Key), "rule", "signal"];
+        string[] labelNames = ["pid", "process_name", Export.PrometheusExporter.RuntimeInstanceLabel, .. ordered.Select(l => l.Key), "rule", "signal"];
         _triggers = factory.CreateCounter("leakwatch_rule_triggers_total", "Times a leak rule fired for a series.", labelNames);
         _suspected = factory.CreateGauge("leakwatch_leak_suspected", "1 while a leak rule's condition holds for a series, 0 after.", labelNames);
         _throttled = factory.CreateCounter("leakwatch_rule_actions_throttled_total", "Triggers whose actions (snapshot, webhook) the cooldown or the per-window limit held back.", ["rule"]);
@@ -54,5 +54,5 @@ public sealed class RuleMetrics
     public void Throttled(string rule) => _throttled.WithLabels(rule).Inc();
 
     private string[] Labels(TargetProcess target, string rule, string signal) =>
-        [target.Pid.ToString(CultureInfo.InvariantCulture), target.Name, .. _staticValues, rule, signal];
+        [target.Pid.ToString(CultureInfo.InvariantCulture), target.Name, target.RuntimeInstance, .. _staticValues, rule, signal];
 }

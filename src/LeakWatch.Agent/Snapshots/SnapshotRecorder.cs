@@ -98,14 +98,14 @@ public sealed class SnapshotRecorder : IDisposable
             : _options.Snapshot;
 
     /// <summary>Drops what is kept about a process that is gone: its comparison snapshot and its series on /metrics.</summary>
-    public void ForgetTarget(int pid)
+    public void ForgetTarget(TargetProcess target)
     {
         lock (_previous)
         {
-            _previous.Remove(pid);
+            _previous.Remove(target.Id);
         }
 
-        _metrics?.RemoveTarget(pid);
+        _metrics?.RemoveTarget(target.Pid);
     }
 
     public void Dispose() => _oneAtATime.Dispose();
@@ -148,11 +148,11 @@ public sealed class SnapshotRecorder : IDisposable
         StackSnapshot? previous;
         lock (_previous)
         {
-            _previous.TryGetValue(target.Pid, out previous);
+            _previous.TryGetValue(target.Id, out previous);
             if (!snapshot.Partial || previous is null)
             {
                 // A partial snapshot undercounts: the next one is compared with the last complete one instead.
-                _previous[target.Pid] = snapshot;
+                _previous[target.Id] = snapshot;
             }
         }
 

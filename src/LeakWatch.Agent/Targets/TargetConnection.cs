@@ -13,6 +13,11 @@ namespace LeakWatch.Agent.Targets;
 /// <param name="RuntimeInstance">The runtime's instance cookie: unique per runtime start, whatever its pid.</param>
 public sealed record TargetConnection(DiagnosticsClient Client, bool PidVisible, Guid? RuntimeInstance)
 {
+    private static int s_lastLocalId;
+
+    /// <summary>A key of the agent's own for a target whose pid is not (negative: never a pid).</summary>
+    public int LocalId { get; } = -Interlocked.Increment(ref s_lastLocalId);
+
     /// <summary>Why ptrace and /proc cannot be used, for the one line that says so; null when they can.</summary>
     public string? PidInvisibleReason => PidVisible
         ? null

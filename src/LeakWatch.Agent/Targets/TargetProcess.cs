@@ -15,4 +15,14 @@ public sealed record TargetProcess(int Pid, string Name, string CommandLine, Ver
 
     /// <summary>False when <see cref="Pid"/> is from another pid namespace: never ptrace it or read its /proc.</summary>
     public bool PidVisible => Connection?.PidVisible ?? true;
+
+    /// <summary>
+    /// The agent's key for this target's state (series, rules, snapshots): its pid when the pid is ours, otherwise a
+    /// number of the connection's own, since several sidecar apps are all pid 1. Never shown: people see <see cref="Pid"/>
+    /// and the <c>runtime_instance</c> label.
+    /// </summary>
+    public int Id => Connection is { PidVisible: false } connection ? connection.LocalId : Pid;
+
+    /// <summary>The <c>runtime_instance</c> label: the runtime's instance cookie when known (listen mode), else empty.</summary>
+    public string RuntimeInstance => Connection?.RuntimeInstance is { } cookie ? cookie.ToString("N") : "";
 }
