@@ -4,6 +4,7 @@ using LeakWatch.Agent.Counters;
 using LeakWatch.Agent.Counters.AsyncOperations;
 using LeakWatch.Agent.Export;
 using LeakWatch.Agent.Snapshots;
+using LeakWatch.Agent.Snapshots.EventPipe;
 using LeakWatch.Agent.Targets;
 using LeakWatch.Core;
 using Microsoft.Diagnostics.NETCore.Client;
@@ -156,7 +157,8 @@ public sealed class AttachSession : IAsyncDisposable
         _ready = true;
         do
         {
-            var pids = TargetResolver.ListAttachablePids();
+            var containers = ContainerTargets.Find(); // other containers' sockets, under /proc/PID/root (node agent)
+            var pids = TargetResolver.ListAttachablePids().Union(containers.Keys).ToList();
             foreach (var pid in _ignoredPids.Keys.Except(pids).ToList())
             {
                 _ignoredPids.TryRemove(pid, out _);
@@ -169,14 +171,15 @@ public sealed class AttachSession : IAsyncDisposable
                     continue; // too young to enable event sources safely; the next round picks it up
                 }
 
-                var target = TargetResolver.Describe(pid);
+                var target = ContainerTargets.Describe(pid, containers);
                 if (_options.NameFilter is { } name && !TargetResolver.Matches(target, name))
                 {
                     _ignoredPids[pid] = true;
                     continue;
                 }
 
-                StartWatching(PidKey(pid), target, new DiagnosticsClient(pid), isAlive: null, readProc: true, sink, onGone: null, cancellation);
+                StartWatching(PidKey(pid), target, EventPipeSnapshots.ClientFor(target), isAlive: null, readProc: true, sink, onGone: null, cancellation);
+                ContainerTargets.Announce(sink, target, _time.GetUtcNow());
             }
         }
         while (await timer.WaitForNextTickAsync(cancellation).ConfigureAwait(false));

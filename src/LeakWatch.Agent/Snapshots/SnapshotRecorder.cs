@@ -12,7 +12,7 @@ namespace LeakWatch.Agent.Snapshots;
 /// snapshot, compares it with the previous one of the same process (or the baseline), writes json, txt and folded
 /// files into <see cref="SnapshotRecorderOptions.Directory"/> with retention, updates the snapshot series on /metrics,
 /// and returns a summary whose lines lead with what grew ("+312 threads in Orders.AckWaiter.WaitForAck").
-/// One snapshot at a time; triggers closer than <see cref="SnapshotRecorderOptions.MinInterval"/> to the previous triggered one are skipped.
+/// One snapshot at a time; triggers closer than <see cref="SnapshotRecorderOptions.MinInterval"/> to the previous triggered one of the same target are skipped.
 /// </summary>
 public sealed class SnapshotRecorder : IDisposable
 {
@@ -27,7 +27,8 @@ public sealed class SnapshotRecorder : IDisposable
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
     private readonly Dictionary<int, StackSnapshot> _previous = [];
-    private DateTimeOffset? _lastTaken;
+    // Per target: one app's leak must not cost another app's leak its report (several apps on one socket or node).
+    private readonly Dictionary<int, DateTimeOffset> _lastTaken = [];
 
     /// <param name="registry">The registry /metrics serves (PrometheusExporter.Registry); null publishes nothing.</param>
     /// <param name="staticLabels">The user's --label pairs, added to every snapshot series like to every target series.</param>
@@ -103,6 +104,7 @@ public sealed class SnapshotRecorder : IDisposable
         lock (_previous)
         {
             _previous.Remove(target.Id);
+            _lastTaken.Remove(target.Id);
         }
 
         _metrics?.RemoveTarget(target.Pid);
@@ -126,7 +128,7 @@ public sealed class SnapshotRecorder : IDisposable
     private async Task<SnapshotSummary> TakeHoldingTurnAsync(TargetProcess target, string reason, bool skipWhenRecent, CancellationToken cancellation)
     {
         var now = _time.GetUtcNow();
-        if (skipWhenRecent && _lastTaken is { } last && now - last < _options.MinInterval)
+        if (skipWhenRecent && LastTaken(target) is { } last && now - last < _options.MinInterval)
         {
             var because = $"the previous snapshot was {(now - last).TotalSeconds:0}s ago (less than {Core.Options.DurationParser.Format(_options.MinInterval)})";
             return new SnapshotSummary { Reason = reason, SkippedBecause = because, Lines = [$"Snapshot for {reason} skipped: {because}."] };
@@ -142,7 +144,10 @@ public sealed class SnapshotRecorder : IDisposable
         {
             // Only triggered snapshots space each other out: a baseline or a manual snapshot must not
             // cost the first leak its report.
-            _lastTaken = _time.GetUtcNow();
+            lock (_previous)
+            {
+                _lastTaken[target.Id] = _time.GetUtcNow();
+            }
         }
 
         StackSnapshot? previous;
@@ -189,6 +194,14 @@ public sealed class SnapshotRecorder : IDisposable
         var growths = diff.Headlines(_options.SummaryHeadlines);
         lines.AddRange(growths.Count == 0 ? [$"  nothing grew {since}"] : growths.Select(h => $"  {h} {since}"));
         return lines;
+    }
+
+    private DateTimeOffset? LastTaken(TargetProcess target)
+    {
+        lock (_previous)
+        {
+            return _lastTaken.TryGetValue(target.Id, out var last) ? last : null;
+        }
     }
 
     private static string TasksPart(StackSnapshot snapshot) => snapshot.TaskChainsSkipped is null

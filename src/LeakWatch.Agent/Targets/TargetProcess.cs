@@ -13,6 +13,9 @@ public sealed record TargetProcess(int Pid, string Name, string CommandLine, Ver
     /// <summary>The diagnostic connection it came through (listen mode), or null: reach it by its pid.</summary>
     public TargetConnection? Connection { get; init; }
 
+    /// <summary>The container it runs in (from /proc/PID/cgroup), for a process the node agent found in another container.</summary>
+    public string? ContainerId { get; init; }
+
     /// <summary>False when <see cref="Pid"/> is from another pid namespace: never ptrace it or read its /proc.</summary>
     public bool PidVisible => Connection?.PidVisible ?? true;
 

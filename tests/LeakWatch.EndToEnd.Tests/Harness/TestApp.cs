@@ -49,6 +49,30 @@ public sealed class TestApp : IDisposable
         }
     }
 
+    /// <summary>
+    /// Starts a scenario as a Kubernetes sidecar's app runs: in its own pid and mount namespaces (it is pid 1 there),
+    /// with a private tmpfs on /tmp, connecting to the agent's diagnostic socket (which must be outside /tmp).
+    /// </summary>
+    public static async Task<TestApp> StartInOwnNamespacesAsync(string scenario, string diagnosticSocket, params string[] arguments)
+    {
+        var command = string.Join(' ', new[] { "exec", "dotnet", RepoPaths.TestAppDll, scenario }.Concat(arguments).Select(a => $"'{a}'"));
+        var process = new ProcessRunner(
+            "unshare",
+            ["--pid", "--kill-child", "--mount", "--mount-proc", "sh", "-c", $"mount -t tmpfs tmpfs /tmp && {command}"],
+            new Dictionary<string, string> { ["DOTNET_DiagnosticPorts"] = $"{diagnosticSocket},nosuspend" });
+        var app = new TestApp(process, scenario);
+        try
+        {
+            await process.WaitForLineAsync(line => line.StartsWith("READY pid=1 ", StringComparison.Ordinal), StartupTimeout);
+            return app;
+        }
+        catch
+        {
+            app.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>The latest value a STATUS line reported for a key, or null.</summary>
     public double? Status(string key)
     {

@@ -47,7 +47,10 @@ public sealed class AsyncOperationsSource
         _options = options;
         _health = health;
         _time = time;
-        Namer = new AsyncOperationNamer(target.Pid, time);
+        // A pid from another namespace names another process's files here: ask the runtime for the names instead.
+        Namer = target.PidVisible
+            ? new AsyncOperationNamer(target.Pid, time)
+            : new AsyncOperationNamer(target.Pid, time, cancellation => Snapshots.EventPipe.RundownTypeNames.ReadStateMachinesAsync(target, client, cancellation));
         _tracker = new AsyncOperationTracker(options.Tracking, time.GetUtcNow());
         _reporter = new AsyncOperationsReporter(options.Tracking, Namer.DisplayName);
     }

@@ -6,6 +6,9 @@ public static class EventPipeStackDefaults
     /// <summary>The runtime's sample profiler: one event per managed thread per pass, with the thread's stack.</summary>
     public const string SampleProfilerProvider = "Microsoft-DotNETCore-SampleProfiler";
 
+    /// <summary>The runtime's own provider; enabled with no keyword when only a rundown is wanted.</summary>
+    public const string RuntimeProvider = "Microsoft-Windows-DotNETRuntime";
+
     /// <summary>How long the sample profiler runs: a few 1 ms passes, so every managed thread is caught at least once.</summary>
     public static readonly TimeSpan SampleFor = TimeSpan.FromMilliseconds(10);
 

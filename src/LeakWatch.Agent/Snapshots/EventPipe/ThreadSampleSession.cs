@@ -32,13 +32,23 @@ internal sealed class ThreadSampleSession : IDisposable
     public TimeSpan Sampled { get; }
 
     /// <summary>Runs the session; errors come back as user-facing exceptions (the target gone, a runtime that refuses).</summary>
-    public static async Task<ThreadSampleSession> RecordAsync(DiagnosticsClient client, bool rundown, TimeSpan sampleFor, string who, CancellationToken cancellation)
+    public static async Task<ThreadSampleSession> RecordAsync(DiagnosticsClient client, bool rundown, TimeSpan sampleFor, string who, CancellationToken cancellation) =>
+        await RecordAsync(client, sampleThreads: true, rundown, sampleFor, who, cancellation).ConfigureAwait(false);
+
+    /// <summary>Only the rundown (the names of every loaded method), no thread sample: nothing is stopped.</summary>
+    public static async Task<ThreadSampleSession> RecordRundownAsync(DiagnosticsClient client, string who, CancellationToken cancellation) =>
+        await RecordAsync(client, sampleThreads: false, rundown: true, TimeSpan.Zero, who, cancellation).ConfigureAwait(false);
+
+    private static async Task<ThreadSampleSession> RecordAsync(DiagnosticsClient client, bool sampleThreads, bool rundown, TimeSpan sampleFor, string who, CancellationToken cancellation)
     {
         var directory = Directory.CreateTempSubdirectory("leakwatch-stacks-").FullName; // 0700
         var path = Path.Combine(directory, "threads.nettrace");
         try
         {
-            var sampled = await RecordToAsync(client, path, rundown, sampleFor, who, cancellation).ConfigureAwait(false);
+            var providers = sampleThreads
+                ? new EventPipeProvider(EventPipeStackDefaults.SampleProfilerProvider, EventLevel.Informational)
+                : new EventPipeProvider(EventPipeStackDefaults.RuntimeProvider, EventLevel.Critical, keywords: 0); // a session needs one provider
+            var sampled = await RecordToAsync(client, path, providers, rundown, sampleFor, who, cancellation).ConfigureAwait(false);
             return new ThreadSampleSession(directory, path, sampled);
         }
         catch
@@ -50,9 +60,9 @@ internal sealed class ThreadSampleSession : IDisposable
 
     public void Dispose() => TryDelete(_directory);
 
-    private static async Task<TimeSpan> RecordToAsync(DiagnosticsClient client, string path, bool rundown, TimeSpan sampleFor, string who, CancellationToken cancellation)
+    private static async Task<TimeSpan> RecordToAsync(DiagnosticsClient client, string path, EventPipeProvider provider, bool rundown, TimeSpan sampleFor, string who, CancellationToken cancellation)
     {
-        var providers = new[] { new EventPipeProvider(EventPipeStackDefaults.SampleProfilerProvider, EventLevel.Informational) };
+        EventPipeProvider[] providers = [provider];
         EventPipeSession session;
         try
         {
