@@ -69,8 +69,8 @@ internal sealed class WatchOptions
 
     public Option<SnapshotRoute> SnapshotVia { get; } = new("--snapshot-via")
     {
-        HelpName = "attach|dump",
-        Description = "How snapshots read the target: attach (ptrace, suspended) or dump (through the diagnostic port, when ptrace is refused). [env: LEAKWATCH_SNAPSHOT_VIA]",
+        HelpName = "attach|dump|eventpipe",
+        Description = "How snapshots read the target: attach (ptrace, suspended), dump (through the diagnostic port, when ptrace is refused) or eventpipe (thread stacks only, no heap walk). [env: LEAKWATCH_SNAPSHOT_VIA]",
         DefaultValueFactory = _ => SnapshotRoute.Attach,
     };
 
@@ -257,7 +257,7 @@ internal sealed class WatchOptions
                 Snapshot = new SnapshotOptions
                 {
                     MaxPause = configuration.MaxPause ?? SnapshotDefaults.MaxPause,
-                    Route = configuration.SnapshotVia == "dump" ? SnapshotRoute.Dump : SnapshotRoute.Attach,
+                    Route = configuration.SnapshotVia switch { "dump" => SnapshotRoute.Dump, "eventpipe" => SnapshotRoute.EventPipe, _ => SnapshotRoute.Attach },
                 },
             },
             AsyncOperations = new AsyncOperationsOptions

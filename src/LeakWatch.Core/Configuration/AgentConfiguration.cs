@@ -12,7 +12,7 @@ public sealed record AgentConfiguration
 {
     public static readonly TimeSpan MinimumInterval = TimeSpan.FromMilliseconds(100);
     public static readonly TimeSpan MinimumMaxPause = TimeSpan.FromMilliseconds(10);
-    private static readonly string[] SnapshotRoutes = ["attach", "dump"];
+    private static readonly string[] SnapshotRoutes = ["attach", "dump", "eventpipe"];
 
     /// <summary>Where /metrics is served; with <see cref="UrlsGiven"/> true and this null, nothing is served ("none").</summary>
     public Uri? Url { get; init; }
@@ -98,7 +98,7 @@ public sealed record AgentConfiguration
         var via = Get(AgentSettings.SnapshotVia);
         if (via is not null && !SnapshotRoutes.Contains(via.Value.ToLowerInvariant()))
         {
-            throw Invalid(via, "is not one of attach, dump");
+            throw Invalid(via, "is not one of attach, dump, eventpipe");
         }
 
         return new AgentConfiguration
