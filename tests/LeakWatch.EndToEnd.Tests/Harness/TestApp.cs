@@ -35,18 +35,7 @@ public sealed class TestApp : IDisposable
     public static async Task<TestApp> StartAsync(string scenario, IDictionary<string, string>? environment, string runtime = Net10, params string[] arguments)
     {
         var (fileName, prefix) = await LauncherAsync(runtime);
-        var process = new ProcessRunner(fileName, prefix.Append(scenario).Concat(arguments), environment);
-        var app = new TestApp(process, scenario);
-        try
-        {
-            await process.WaitForLineAsync(line => line.StartsWith("READY", StringComparison.Ordinal), StartupTimeout);
-            return app;
-        }
-        catch
-        {
-            app.Dispose();
-            throw;
-        }
+        return await ReadyAsync(new ProcessRunner(fileName, prefix.Append(scenario).Concat(arguments), environment), scenario, "READY");
     }
 
     /// <summary>
@@ -61,10 +50,15 @@ public sealed class TestApp : IDisposable
             "unshare",
             ["--pid", "--kill-child", "--mount", "--mount-proc", "sh", "-c", $"mount -t tmpfs tmpfs /tmp && {command}"],
             diagnosticSocket is null ? null : new Dictionary<string, string> { ["DOTNET_DiagnosticPorts"] = $"{diagnosticSocket},nosuspend" });
+        return await ReadyAsync(process, scenario, "READY pid=1 ");
+    }
+
+    private static async Task<TestApp> ReadyAsync(ProcessRunner process, string scenario, string readyPrefix)
+    {
         var app = new TestApp(process, scenario);
         try
         {
-            await process.WaitForLineAsync(line => line.StartsWith("READY pid=1 ", StringComparison.Ordinal), StartupTimeout);
+            await process.WaitForLineAsync(line => line.StartsWith(readyPrefix, StringComparison.Ordinal), StartupTimeout);
             return app;
         }
         catch

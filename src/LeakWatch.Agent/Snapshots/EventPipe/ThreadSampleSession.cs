@@ -41,7 +41,16 @@ internal sealed class ThreadSampleSession : IDisposable
 
     private static async Task<ThreadSampleSession> RecordAsync(DiagnosticsClient client, bool sampleThreads, bool rundown, TimeSpan sampleFor, string who, CancellationToken cancellation)
     {
-        var directory = Directory.CreateTempSubdirectory("leakwatch-stacks-").FullName; // 0700
+        string directory;
+        try
+        {
+            directory = Directory.CreateTempSubdirectory("leakwatch-stacks-").FullName; // 0700
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new LeakWatchException(ExitCode.InvalidConfiguration, $"Cannot write the thread sample of {who} under {Path.GetTempPath()}: {e.Message} (give the agent a writable TMPDIR).", e);
+        }
+
         var path = Path.Combine(directory, "threads.nettrace");
         try
         {
@@ -139,6 +148,8 @@ internal sealed class ThreadSampleSession : IDisposable
 
     private static LeakWatchException Refused(Exception error, string who) => error switch
     {
+        UnauthorizedAccessException or System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AccessDenied } =>
+            new LeakWatchException(ExitCode.PermissionDenied, $"Permission denied talking to {who} over its diagnostic port: run leakwatch as the app's user, or as root.", error),
         UnsupportedCommandException or UnsupportedProtocolException =>
             new LeakWatchException(ExitCode.TargetNotSupported, $"{who} does not support EventPipe thread samples (runtime too old): {error.Message}", error),
         ServerNotAvailableException or EndOfStreamException or IOException =>
