@@ -25,10 +25,13 @@ internal static class OrderService
     private static readonly Meter Meter = new("LeakWatch.Demo");
     private static readonly Counter<long> Processed =
         Meter.CreateCounter<long>("demo.orders.processed", "{order}", "Orders processed to completion.");
-    private static readonly UpDownCounter<long> InFlight =
-        Meter.CreateUpDownCounter<long>("demo.orders.in_flight", "{order}", "Orders being processed right now.");
+    // An observed gauge, not an UpDownCounter: a tool that attaches later sees an UpDownCounter's changes only from
+    // its own session on (so it starts at 0 and goes negative), while an observed value is the real count.
+    private static readonly ObservableGauge<long> InFlight = Meter.CreateObservableGauge(
+        "demo.orders.in_flight", () => Volatile.Read(ref inFlight), "{order}", "Orders being processed right now.");
 
     private static int lastOrderId;
+    private static long inFlight;
 
     /// <summary>Starts the workers; the returned task ends (cancelled) when <paramref name="cancellationToken"/> fires.</summary>
     public static Task Start(CancellationToken cancellationToken) =>
@@ -45,7 +48,7 @@ internal static class OrderService
 
     private static async Task ProcessOrderAsync(int orderId, CancellationToken cancellationToken)
     {
-        InFlight.Add(1);
+        Interlocked.Increment(ref inFlight);
         try
         {
             await Task.Delay(Random.Shared.Next(5, 30), cancellationToken); // validate against the catalog
@@ -62,7 +65,7 @@ internal static class OrderService
         }
         finally
         {
-            InFlight.Add(-1);
+            Interlocked.Decrement(ref inFlight);
         }
     }
 
