@@ -3,9 +3,9 @@ using System.Threading.Channels;
 namespace LeakWatch.Agent.Actions;
 
 /// <summary>
-/// Runs the actions for each trigger on a background loop, in the order they were added (add the snapshot action
-/// before the webhook action so the webhook can carry the snapshot's summary). Enqueuing never blocks: detection and
-/// sampling go on whatever the actions do; when the small queue is full the trigger's actions are dropped and counted.
+/// Handles each trigger on a background loop: first the snapshot (<see cref="SnapshotEvidence"/>), then every action
+/// with the finished <see cref="LeakIncident"/>. Enqueuing never blocks: detection and sampling go on whatever the
+/// actions do; when the small queue is full the trigger's actions are dropped and counted.
 /// </summary>
 public sealed class LeakActionRunner : IAsyncDisposable
 {
@@ -13,7 +13,9 @@ public sealed class LeakActionRunner : IAsyncDisposable
 
     private static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(3);
 
-    private readonly List<ILeakAction> _actions = [];
+    private readonly IReadOnlyList<ILeakAction> _actions;
+    private readonly SnapshotEvidence? _snapshot;
+    private readonly object _gate = new();
     private readonly AgentHealth _health;
     private readonly TimeSpan _actionTimeout;
     private readonly Channel<LeakTrigger> _queue = Channel.CreateBounded<LeakTrigger>(new BoundedChannelOptions(QueueCapacity)
@@ -25,34 +27,29 @@ public sealed class LeakActionRunner : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
 
-    public LeakActionRunner(AgentHealth health, TimeSpan actionTimeout)
+    /// <param name="snapshot">Taken first for each trigger; null takes none.</param>
+    public LeakActionRunner(SnapshotEvidence? snapshot, IReadOnlyList<ILeakAction> actions, AgentHealth health, TimeSpan actionTimeout)
     {
+        _snapshot = snapshot;
+        _actions = actions;
         _health = health;
         _actionTimeout = actionTimeout;
     }
 
-    public IReadOnlyList<ILeakAction> Actions => _actions;
+    /// <summary>Whether a trigger leads to anything (a snapshot or an action).</summary>
+    public bool HasWork => _snapshot is not null || _actions.Count > 0;
 
     /// <summary>A line for the person watching: an action failed or was dropped.</summary>
     public event Action<string>? Message;
 
-    /// <summary>Adds an action; actions run in the order added. Call before the first trigger.</summary>
-    public void Add(ILeakAction action)
-    {
-        lock (_actions)
-        {
-            _actions.Add(action);
-        }
-    }
-
     public bool TryEnqueue(LeakTrigger trigger)
     {
-        if (_actions.Count == 0)
+        if (!HasWork)
         {
             return true;
         }
 
-        lock (_actions)
+        lock (_gate)
         {
             // Triggers arrive from the sources' threads; exactly one loop may read the queue.
             _loop ??= Task.Run(RunLoopAsync);
@@ -74,10 +71,16 @@ public sealed class LeakActionRunner : IAsyncDisposable
         {
             await foreach (var trigger in _queue.Reader.ReadAllAsync(_stop.Token).ConfigureAwait(false))
             {
-                var incident = new LeakIncident(trigger);
+                SnapshotHighlights? highlights = null;
+                if (_snapshot is not null)
+                {
+                    await RunOneAsync("snapshot", trigger, async token => highlights = await _snapshot.TakeAsync(trigger, token).ConfigureAwait(false)).ConfigureAwait(false);
+                }
+
+                var incident = new LeakIncident(trigger, highlights);
                 foreach (var action in _actions)
                 {
-                    await RunOneAsync(action, incident).ConfigureAwait(false);
+                    await RunOneAsync(action.Name, trigger, token => action.RunAsync(incident, token)).ConfigureAwait(false);
                 }
             }
         }
@@ -86,13 +89,13 @@ public sealed class LeakActionRunner : IAsyncDisposable
         }
     }
 
-    private async Task RunOneAsync(ILeakAction action, LeakIncident incident)
+    private async Task RunOneAsync(string name, LeakTrigger trigger, Func<CancellationToken, Task> run)
     {
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
         limit.CancelAfter(_actionTimeout);
         try
         {
-            await action.RunAsync(incident, limit.Token).ConfigureAwait(false);
+            await run(limit.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
         {
@@ -100,8 +103,8 @@ public sealed class LeakActionRunner : IAsyncDisposable
         }
         catch (Exception e)
         {
-            _health.Error($"leak_action_{action.Name}_failed");
-            Message?.Invoke($"leakwatch: the {action.Name} action for rule '{incident.Trigger.Rule}' failed: {e.Message}");
+            _health.Error($"leak_action_{name}_failed");
+            Message?.Invoke($"leakwatch: the {name} action for rule '{trigger.Rule}' failed: {e.Message}");
         }
     }
 
@@ -110,7 +113,7 @@ public sealed class LeakActionRunner : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         Task? loop;
-        lock (_actions)
+        lock (_gate)
         {
             loop = _loop;
         }

@@ -1,12 +1,7 @@
 namespace LeakWatch.Agent.Actions;
 
 /// <summary>
-/// One trigger on its way through the actions, in order. An earlier action can leave results for later ones: the
-/// snapshot action sets <see cref="Snapshot"/>, and the webhook action includes its top growing groups.
+/// One trigger and the evidence gathered for it before any action runs: the snapshot's top growing groups (null when
+/// no snapshot was taken or it failed). Immutable, so actions neither depend on each other nor on their order.
 /// </summary>
-public sealed class LeakIncident(LeakTrigger trigger)
-{
-    public LeakTrigger Trigger { get; } = trigger;
-
-    public SnapshotHighlights? Snapshot { get; set; }
-}
+public sealed record LeakIncident(LeakTrigger Trigger, SnapshotHighlights? Snapshot = null);

@@ -53,7 +53,7 @@ public sealed class EventPipeCounterSource
             : await _client.StartEventPipeSessionAsync(Providers(), requestRundown: false, CircularBufferMegabytes, cancellation).ConfigureAwait(false);
 
         using (session)
-        using (cancellation.Register(() => StopQuietly(session)))
+        using (cancellation.Register(() => SessionLoop.StopQuietly(session)))
         {
             using var source = new EventPipeEventSource(session.EventStream);
             source.Dynamic.All += traceEvent => Dispatch(traceEvent, sink);
@@ -199,18 +199,6 @@ public sealed class EventPipeCounterSource
         foreach (var sample in _eventCounterTranslator.Translate(measurement))
         {
             sink.OnSample(_target, sample);
-        }
-    }
-
-    private static void StopQuietly(EventPipeSession session)
-    {
-        try
-        {
-            session.Stop();
-        }
-        catch (Exception e) when (e is ServerNotAvailableException or IOException or ObjectDisposedException or TimeoutException or DiagnosticsClientException)
-        {
-            // The target is already gone: nothing left to stop.
         }
     }
 }

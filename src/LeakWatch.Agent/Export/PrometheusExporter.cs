@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Reflection;
 using LeakWatch.Agent.Targets;
 using LeakWatch.Core.Samples;
@@ -9,14 +8,10 @@ namespace LeakWatch.Agent.Export;
 /// <summary>
 /// Keeps the latest value of every target series in a prometheus-net registry of its own, so the agent's own
 /// .NET runtime metrics (which prometheus-net's default registry would add) never mix with the target's.
-/// Every target series carries <c>pid</c>, <c>process_name</c>, <c>runtime_instance</c> and the user's <c>--label</c>s.
+/// Every target series carries <c>pid</c>, <c>process_name</c> and the user's <c>--label</c>s.
 /// </summary>
 public sealed class PrometheusExporter : ISampleSink
 {
-    /// <summary>Tells runtimes apart that report the same pid (sidecar apps are all pid 1); empty outside listen mode.</summary>
-    public const string RuntimeInstanceLabel = "runtime_instance";
-
-    private static readonly string[] TargetLabelNames = ["pid", "process_name", RuntimeInstanceLabel];
 
     private readonly object _gate = new();
     private readonly MetricFactory _factory;
@@ -32,7 +27,7 @@ public sealed class PrometheusExporter : ISampleSink
         Metrics.SuppressDefaultMetrics();
         Registry = Metrics.NewCustomRegistry();
         _factory = Metrics.WithCustomRegistry(Registry);
-        _staticLabels = staticLabels.OrderBy(l => l.Key, StringComparer.Ordinal).ToArray();
+        _staticLabels = new TargetLabels(staticLabels).Static.ToArray();
         _health = health;
         RegisterAgentMetrics();
     }
@@ -75,15 +70,13 @@ public sealed class PrometheusExporter : ISampleSink
     }
 
     /// <summary>Drops every series of a process that is gone, so dashboards do not show it frozen.</summary>
-    public void RemoveTarget(TargetProcess target)
+    public void RemoveTarget(int pid)
     {
-        var pidText = target.Pid.ToString(CultureInfo.InvariantCulture);
-        var instance = target.RuntimeInstance;
         lock (_gate)
         {
             foreach (var family in _families.Values)
             {
-                foreach (var labels in LabelledValues(family.Collector).Where(v => v.Length > 2 && v[0] == pidText && v[2] == instance).ToList())
+                foreach (var labels in LabelledValues(family.Collector).Where(v => TargetLabels.BelongsTo(v, pid)).ToList())
                 {
                     RemoveLabelled(family.Collector, labels);
                 }
@@ -107,7 +100,7 @@ public sealed class PrometheusExporter : ISampleSink
             return existing;
         }
 
-        var labelNames = TargetLabelNames.Concat(_staticLabels.Select(l => l.Key)).Concat(sample.Labels.Names).Distinct(StringComparer.Ordinal).ToArray();
+        var labelNames = TargetLabels.TargetNames.Concat(_staticLabels.Select(l => l.Key)).Concat(sample.Labels.Names).Distinct(StringComparer.Ordinal).ToArray();
         Collector collector = sample.Kind == MetricKind.Counter
             ? _factory.CreateCounter(sample.Name, sample.Help, new CounterConfiguration { LabelNames = labelNames, SuppressInitialValue = true })
             : _factory.CreateGauge(sample.Name, sample.Help, new GaugeConfiguration { LabelNames = labelNames, SuppressInitialValue = true });
@@ -119,10 +112,9 @@ public sealed class PrometheusExporter : ISampleSink
     private string[] LabelValues(Family family, TargetProcess target, LabelSet sampleLabels)
     {
         var values = new string[family.LabelNames.Length];
-        values[0] = target.Pid.ToString(CultureInfo.InvariantCulture);
+        values[0] = TargetLabels.PidText(target.Pid);
         values[1] = target.Name;
-        values[2] = target.RuntimeInstance;
-        for (var i = TargetLabelNames.Length; i < values.Length; i++)
+        for (var i = 2; i < values.Length; i++)
         {
             var name = family.LabelNames[i];
             values[i] = sampleLabels[name] ?? StaticLabel(name) ?? "";

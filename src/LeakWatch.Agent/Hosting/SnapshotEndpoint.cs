@@ -54,7 +54,7 @@ public sealed class SnapshotEndpoint(SnapshotRecorder recorder, ApiKeyCheck? api
         }
         else
         {
-            var (found, ambiguity) = TargetSelection.ByPid(watched, pidText, context.Request.QueryString[Export.PrometheusExporter.RuntimeInstanceLabel]);
+            var (found, ambiguity) = TargetSelection.ByPid(watched, pidText, context.Request.QueryString["runtime_instance"]);
             if (ambiguity is not null)
             {
                 await MetricsServer.WriteTextAsync(response, HttpStatusCode.BadRequest, ambiguity + "\n", cancellation).ConfigureAwait(false);

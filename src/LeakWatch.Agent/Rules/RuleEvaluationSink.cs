@@ -107,7 +107,7 @@ public sealed class RuleEvaluationSink : ISampleSink
         else
         {
             _metrics.Throttled(trigger.Rule);
-            if (_actions.Actions.Count > 0)
+            if (_actions.HasWork)
             {
                 Message?.Invoke($"leakwatch: rule '{trigger.Rule}' fired again within its cooldown or action limit; snapshot and webhooks skipped this time.");
             }

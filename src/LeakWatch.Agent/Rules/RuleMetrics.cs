@@ -1,11 +1,11 @@
-using System.Globalization;
+using LeakWatch.Agent.Export;
 using LeakWatch.Agent.Targets;
 using Prometheus;
 
 namespace LeakWatch.Agent.Rules;
 
 /// <summary>
-/// The rules' own series on the exporter's registry, carrying pid, process_name, runtime_instance and the user's <c>--label</c>s like
+/// The rules' own series on the exporter's registry, carrying pid, process_name and the user's <c>--label</c>s like
 /// target series, plus rule and signal.
 /// </summary>
 public sealed class RuleMetrics
@@ -13,14 +13,13 @@ public sealed class RuleMetrics
     private readonly Counter _triggers;
     private readonly Gauge _suspected;
     private readonly Counter _throttled;
-    private readonly string[] _staticValues;
+    private readonly TargetLabels _labels;
 
     public RuleMetrics(CollectorRegistry registry, IReadOnlyDictionary<string, string> staticLabels)
     {
         var factory = Metrics.WithCustomRegistry(registry);
-        var ordered = staticLabels.Where(l => l.Key is not ("rule" or "signal" or Export.PrometheusExporter.RuntimeInstanceLabel)).OrderBy(l => l.Key, StringComparer.Ordinal).ToArray();
-        _staticValues = ordered.Select(l => l.Value).ToArray();
-        string[] labelNames = ["pid", "process_name", Export.PrometheusExporter.RuntimeInstanceLabel, .. ordered.Select(l => l.Key), "rule", "signal"];
+        _labels = new TargetLabels(staticLabels, "rule", "signal");
+        var labelNames = _labels.Names("rule", "signal");
         _triggers = factory.CreateCounter("leakwatch_rule_triggers_total", "Times a leak rule fired for a series.", labelNames);
         _suspected = factory.CreateGauge("leakwatch_leak_suspected", "1 while a leak rule's condition holds for a series, 0 after.", labelNames);
         _throttled = factory.CreateCounter("leakwatch_rule_actions_throttled_total", "Triggers whose actions (snapshot, webhook) the cooldown or the per-window limit held back.", ["rule"]);
@@ -53,6 +52,5 @@ public sealed class RuleMetrics
 
     public void Throttled(string rule) => _throttled.WithLabels(rule).Inc();
 
-    private string[] Labels(TargetProcess target, string rule, string signal) =>
-        [target.Pid.ToString(CultureInfo.InvariantCulture), target.Name, target.RuntimeInstance, .. _staticValues, rule, signal];
+    private string[] Labels(TargetProcess target, string rule, string signal) => _labels.Values(target, rule, signal);
 }

@@ -1,4 +1,4 @@
-using System.Globalization;
+using LeakWatch.Agent.Export;
 using LeakWatch.Core.Stacks;
 using Prometheus;
 
@@ -16,15 +16,15 @@ internal sealed class SnapshotMetrics
     private readonly Gauge _pause;
     private readonly Gauge _threadsByStack;
     private readonly Gauge _tasksByChain;
-    private readonly KeyValuePair<string, string>[] _staticLabels;
+    private readonly TargetLabels _labels;
     private readonly Dictionary<int, List<string[]>> _publishedGroups = [];
     private readonly object _gate = new();
 
     public SnapshotMetrics(CollectorRegistry registry, IReadOnlyDictionary<string, string> staticLabels)
     {
-        _staticLabels = staticLabels.OrderBy(l => l.Key, StringComparer.Ordinal).ToArray();
+        _labels = new TargetLabels(staticLabels);
         var factory = Metrics.WithCustomRegistry(registry);
-        string[] Names(params string[] extra) => ["pid", "process_name", .. _staticLabels.Select(l => l.Key), .. extra];
+        string[] Names(params string[] extra) => _labels.Names(extra);
         _snapshots = factory.CreateCounter("leakwatch_snapshots_total", "Stack snapshots taken, by reason (the rule that fired, baseline).", Names("reason"));
         _duration = factory.CreateGauge("leakwatch_snapshot_duration_seconds", "Wall time of the latest stack snapshot.", Names());
         _pause = factory.CreateGauge("leakwatch_snapshot_pause_seconds", "How long the latest stack snapshot kept the target suspended.", Names());
@@ -34,7 +34,7 @@ internal sealed class SnapshotMetrics
 
     public void Record(StackSnapshot snapshot, string reason, int topGroups, int labelLength)
     {
-        var target = TargetLabels(snapshot);
+        var target = _labels.Values(snapshot.Pid, snapshot.ProcessName);
         lock (_gate)
         {
             _snapshots.WithLabels([.. target, reason]).Inc();
@@ -59,19 +59,18 @@ internal sealed class SnapshotMetrics
     /// <summary>Removes every snapshot series of a process that is gone.</summary>
     public void RemoveTarget(int pid)
     {
-        var pidText = pid.ToString(CultureInfo.InvariantCulture);
         lock (_gate)
         {
             _publishedGroups.Remove(pid);
             foreach (var gauge in new[] { _duration, _pause, _threadsByStack, _tasksByChain })
             {
-                foreach (var labels in gauge.GetAllLabelValues().Where(v => v.Length > 0 && v[0] == pidText).ToList())
+                foreach (var labels in gauge.GetAllLabelValues().Where(v => TargetLabels.BelongsTo(v, pid)).ToList())
                 {
                     gauge.RemoveLabelled(labels);
                 }
             }
 
-            foreach (var labels in _snapshots.GetAllLabelValues().Where(v => v.Length > 0 && v[0] == pidText).ToList())
+            foreach (var labels in _snapshots.GetAllLabelValues().Where(v => TargetLabels.BelongsTo(v, pid)).ToList())
             {
                 _snapshots.RemoveLabelled(labels);
             }
@@ -89,6 +88,5 @@ internal sealed class SnapshotMetrics
         }
     }
 
-    private string[] TargetLabels(StackSnapshot snapshot) =>
-        [snapshot.Pid.ToString(CultureInfo.InvariantCulture), snapshot.ProcessName, .. _staticLabels.Select(l => l.Value)];
+
 }

@@ -57,10 +57,6 @@ public sealed class SnapshotRecorder : IDisposable
     public Task<SnapshotSummary> OnTriggerAsync(TargetProcess target, string reason, CancellationToken cancellation) =>
         TakeAsync(target, reason, skipWhenRecent: true, cancellation);
 
-    /// <summary>A snapshot a person asked for: reason "manual", never skipped.</summary>
-    public Task<SnapshotSummary> TakeManualAsync(TargetProcess target, CancellationToken cancellation) =>
-        TakeAsync(target, ManualReason, skipWhenRecent: false, cancellation);
-
     /// <summary>
     /// A snapshot a person asked for over HTTP (POST /snapshots), or null at once when another snapshot is running:
     /// a second request must not queue up behind a pause of the target.

@@ -235,7 +235,7 @@ public sealed class SnapshotService
         {
             return new LeakWatchException(
                 ExitCode.PermissionDenied,
-                $"ptrace of process {target.Pid} ({target.Name}) was refused: run as the target's user or root with CAP_SYS_PTRACE (kernel.yama.ptrace_scope), or use --via dump.",
+                $"ptrace of process {target.Pid} ({target.Name}) was refused: run as the target's user or root with CAP_SYS_PTRACE (kernel.yama.ptrace_scope), or use --snapshot-via dump (stacks and attach).",
                 error);
         }
 

@@ -55,7 +55,7 @@ public static partial class ContainerTargets
         }
 
         var connector = DiagnosticsClientConnector.FromDiagnosticPort($"{socket},connect", CancellationToken.None).GetAwaiter().GetResult();
-        return target with { Connection = new TargetConnection(connector.Instance, PidVisible: true, RuntimeInstance: null), ContainerId = ContainerId(pid) };
+        return target with { Connection = new RuntimeConnection(connector.Instance, PidVisible: true, RuntimeInstance: null), ContainerId = ContainerId(pid) };
     }
 
     /// <summary><c>leakwatch_target_info{container_id}</c>: 1 for a target found in a container, to join its series with.</summary>

@@ -11,7 +11,7 @@ public sealed record TargetProcess(int Pid, string Name, string CommandLine, Ver
     public bool HasRuntimeMeter => RuntimeVersion is null || RuntimeVersion.Major >= 9;
 
     /// <summary>The diagnostic connection it came through (listen mode), or null: reach it by its pid.</summary>
-    public TargetConnection? Connection { get; init; }
+    public RuntimeConnection? Connection { get; init; }
 
     /// <summary>The container it runs in (from /proc/PID/cgroup), for a process the node agent found in another container.</summary>
     public string? ContainerId { get; init; }

@@ -1,6 +1,4 @@
 using System.CommandLine;
-using LeakWatch.Agent.Hosting;
-using LeakWatch.Core;
 using LeakWatch.Core.Configuration;
 
 namespace LeakWatch.Cli.Commands;
@@ -23,9 +21,7 @@ internal sealed class AttachCommand : Command
     {
         Watch = watch;
         Target.AddTo(this, requireOne: false);
-        Options.Add(All);
-        Options.Add(DiagnosticPort);
-        Watch.AddTo(this);
+        Watch.AddTo(this, (AgentSettings.AllProcesses, All), (AgentSettings.DiagnosticPort, DiagnosticPort));
         Validators.Add(result =>
         {
             var pid = result.GetResult(Target.Pid) is not null;
@@ -40,25 +36,20 @@ internal sealed class AttachCommand : Command
             {
                 result.AddError("Give one of --pid, --name, --all and --diagnostic-port (--name may narrow --all).");
             }
-            else if (!pid && !name && !all && !port && !WatchOptions.MayComeFromConfiguration(result.GetResult(Watch.Config) is not null))
+            else if (!pid && !name && !all && !port && !Watch.MayComeFromConfiguration(result.GetResult(Watch.Config) is not null))
             {
                 result.AddError("Say which process to watch with --pid or --name, or watch many with --all or --diagnostic-port (see 'leakwatch ps').");
             }
         });
         SetAction(async (parseResult, cancellation) =>
         {
-            var configuration = Watch.ReadConfiguration(parseResult, (AgentSettings.AllProcesses, All), (AgentSettings.DiagnosticPort, DiagnosticPort));
-            var options = Watch.Bind(parseResult, null, configuration);
+            var configuration = Watch.ReadConfiguration(parseResult);
             var pid = parseResult.GetValue(Target.Pid);
             var name = parseResult.GetValue(Target.Name);
-            options = pid is not null || (name is not null && parseResult.GetResult(All) is not { Implicit: false })
-                ? options with { Target = Target.Resolve(parseResult) }
-                : configuration.DiagnosticPort is { } path
-                    ? options with { DiagnosticPort = path }
-                    : configuration.AllProcesses
-                        ? options with { AllProcesses = true, NameFilter = name }
-                        : throw new LeakWatchException(ExitCode.UsageError, "Say which process to watch with --pid or --name, or watch many with --all or --diagnostic-port (see 'leakwatch ps').");
-            return await Watch.RunAsync(options, parseResult, cancellation).ConfigureAwait(false);
+            // --name alone picks one process; with --all it narrows the discovery.
+            var target = pid is not null || (name is not null && parseResult.GetResult(All) is not { Implicit: false }) ? Target.Resolve(parseResult) : null;
+            var options = Watch.Bind(parseResult, target, name, configuration);
+            return await WatchRunner.RunAsync(options, parseResult.GetValue(Watch.Output), parseResult, cancellation).ConfigureAwait(false);
         });
     }
 

@@ -28,7 +28,7 @@ internal sealed class DemoCommand : Command
             {
                 var options = Watch.Bind(parseResult, TargetResolver.ByPid(demo.Id));
                 options = options with { Counters = options.Counters with { Meters = [.. options.Counters.Meters, DemoMeter] } };
-                return await Watch.RunAsync(options, parseResult, cancellation).ConfigureAwait(false);
+                return await WatchRunner.RunAsync(options, parseResult.GetValue(Watch.Output), parseResult, cancellation).ConfigureAwait(false);
             }
             finally
             {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using LeakWatch.Agent.Snapshots;
 using LeakWatch.Core;
+using LeakWatch.Core.Configuration;
 using LeakWatch.Core.Stacks;
 
 namespace LeakWatch.Cli.Commands;
@@ -32,7 +33,7 @@ internal sealed class StacksCommand : Command
             var target = Target.Resolve(parseResult);
             var options = new SnapshotOptions
             {
-                Route = parseResult.GetValue(Via),
+                Route = parseResult.GetValue(Via)?.Trim().ToLowerInvariant() is "dump" ? SnapshotRoute.Dump : SnapshotRoute.Attach,
                 MaxPause = TargetOptions.DurationOrDefault(parseResult, MaxPause, SnapshotDefaults.MaxPause),
             };
             StackSnapshot snapshot;
@@ -85,16 +86,11 @@ internal sealed class StacksCommand : Command
         HelpName = "file",
     };
 
-    public Option<SnapshotRoute> Via { get; } = new("--via")
-    {
-        HelpName = "attach|dump|eventpipe",
-        Description = "attach: read the process live, suspended for the walk (needs ptrace). dump: write a heap dump through the diagnostic port, read it, delete it (no ptrace; the dump grows with threads x stack size). " +
-                      "eventpipe: thread stacks only, sampled through the diagnostic port (no ptrace, a pause of milliseconds; no async chains).",
-        DefaultValueFactory = _ => SnapshotRoute.Attach,
-    };
+    /// <summary><c>--snapshot-via</c> as on <c>attach</c>; <c>--via</c>, its first name here, is a deprecated alias.</summary>
+    public Option<string> Via { get; } = WatchOptions.SnapshotRouteOption();
 
     public Option<TimeSpan> MaxPause { get; } = TargetOptions.DurationOption(
-        "--max-pause", "The longest the process may stay suspended; past it the walk stops and the snapshot is marked partial.", SnapshotDefaults.MaxPause, TimeSpan.FromMilliseconds(10));
+        "--max-pause", "The longest the process may stay suspended; past it the walk stops and the snapshot is marked partial.", SnapshotDefaults.MaxPause, AgentSettings.MaxPause);
 
     public Option<int?> Top { get; } = new("--top")
     {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using LeakWatch.Agent.Targets;
+using LeakWatch.Core.Configuration;
 using LeakWatch.Core.Options;
 
 namespace LeakWatch.Cli.Commands;
@@ -44,40 +45,26 @@ internal sealed class TargetOptions
         parseResult.GetValue(Pid) is { } pid ? TargetResolver.ByPid(pid) : TargetResolver.ByName(parseResult.GetValue(Name)!);
 
     /// <summary>
-    /// A duration option whose default is written in the description ("[default: 1s]"): System.CommandLine would print
-    /// a default value as a TimeSpan ("00:00:01"). Read it with <see cref="DurationOrDefault"/>.
+    /// A duration option checked by a setting's parser, its default written in the description ("[default: 1s]"):
+    /// System.CommandLine would print a default value as a TimeSpan ("00:00:01"). Read it with <see cref="DurationOrDefault"/>.
     /// </summary>
-    public static Option<TimeSpan> DurationOption(string name, string description, TimeSpan defaultValue, TimeSpan minimum) => new(name)
+    public static Option<TimeSpan> DurationOption(string name, string description, TimeSpan defaultValue, AgentSetting setting) => new(name)
     {
         Description = $"{description} [default: {DurationParser.Format(defaultValue)}]",
         HelpName = "duration",
-        CustomParser = result => ParseDuration(result, name, minimum),
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            if (setting.Value.Problem(text) is { } problem)
+            {
+                result.AddError($"{name}: {problem}.");
+                return default;
+            }
+
+            return SettingValue.ParseDuration(text);
+        },
     };
 
     public static TimeSpan DurationOrDefault(ParseResult parseResult, Option<TimeSpan> option, TimeSpan defaultValue) =>
         parseResult.GetResult(option) is { Implicit: false } ? parseResult.GetValue(option) : defaultValue;
-
-    public static Option<TimeSpan?> OptionalDurationOption(string name, string description, TimeSpan minimum) => new(name)
-    {
-        Description = description,
-        HelpName = "duration",
-        CustomParser = result => ParseDuration(result, name, minimum),
-    };
-
-    private static TimeSpan ParseDuration(System.CommandLine.Parsing.ArgumentResult result, string name, TimeSpan minimum)
-    {
-        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
-        if (!DurationParser.TryParse(text, out var duration))
-        {
-            result.AddError($"{name} takes a duration such as 500ms, 1s, 10m or 1h, not '{text}'.");
-            return default;
-        }
-
-        if (duration < minimum)
-        {
-            result.AddError($"{name} must be at least {DurationParser.Format(minimum)}, not {text}.");
-        }
-
-        return duration;
-    }
 }

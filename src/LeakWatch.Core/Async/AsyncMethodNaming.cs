@@ -15,6 +15,21 @@ public static class AsyncMethodNaming
     public static string TypeNameOf(string operationName) =>
         operationName.StartsWith(OperationPrefix, StringComparison.Ordinal) ? operationName[OperationPrefix.Length..] : operationName;
 
+    /// <summary>IncompleteAsyncMethod's description starts with the state machine's full name: "Billing.Invoices+&lt;DupAsync&gt;d__1\n  field: value...".</summary>
+    public static string FullTypeNameFromDescription(string description)
+    {
+        var firstLine = description.Split('\n', 2)[0].Trim();
+        var bracket = firstLine.IndexOf('[', StringComparison.Ordinal);
+        return bracket > 0 ? firstLine[..bracket] : firstLine;
+    }
+
+    /// <summary>"Billing.Invoices+&lt;DupAsync&gt;d__1" → "&lt;DupAsync&gt;d__1", as TraceOperationBegin names it.</summary>
+    public static string BareTypeName(string fullName)
+    {
+        var plus = fullName.LastIndexOf('+');
+        return plus >= 0 ? fullName[(plus + 1)..] : fullName;
+    }
+
     /// <summary>
     /// The readable name of the method behind a state machine, from the state machine's full type name in reflection
     /// form (nested types after '+', as IncompleteAsyncMethod reports it and as metadata yields it). Compiler-generated

@@ -1,25 +1,23 @@
-using System.Globalization;
 using LeakWatch.Core.Options;
 
 namespace LeakWatch.Core.Configuration;
 
 /// <summary>
 /// The merged settings of <c>attach</c>, typed and validated. Null means "not given anywhere": the caller's default
-/// applies. Invalid values fail with exit code 7 and a message naming the source and field
-/// ("LEAKWATCH_INTERVAL: 'soon' is not a duration such as 500ms, 1s or 10m.").
+/// applies. Every value of every source is checked by its setting's one parser before merging, so an error names the
+/// source it came from and the field: exit code 7 for variables and files ("LEAKWATCH_INTERVAL: 'soon' is not a
+/// duration such as 500ms, 1s, 10m or 1h."), 2 for flags (which the command line normally refuses earlier).
 /// </summary>
 public sealed record AgentConfiguration
 {
-    public static readonly TimeSpan MinimumInterval = TimeSpan.FromMilliseconds(100);
-    public static readonly TimeSpan MinimumMaxPause = TimeSpan.FromMilliseconds(10);
-    private static readonly string[] SnapshotRoutes = ["attach", "dump", "eventpipe"];
-
     /// <summary>Where /metrics is served; with <see cref="UrlsGiven"/> true and this null, nothing is served ("none").</summary>
     public Uri? Url { get; init; }
 
     public bool UrlsGiven { get; init; }
 
     public TimeSpan? Interval { get; init; }
+
+    public TimeSpan? Duration { get; init; }
 
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
 
@@ -44,17 +42,29 @@ public sealed record AgentConfiguration
     /// <summary>The API key given directly (LEAKWATCH_API_KEY).</summary>
     public string? ApiKey { get; init; }
 
-    /// <summary>Every merged setting with its source, for settings bound elsewhere (and for messages).</summary>
+    public bool? AsyncOps { get; init; }
+
+    public int? AsyncOpsTop { get; init; }
+
+    public int? AsyncOpsBufferMB { get; init; }
+
+    public bool? AsyncOpsTrackCollected { get; init; }
+
+    public bool? AsyncOpsStacks { get; init; }
+
+    /// <summary>Every merged setting with its source, for settings bound elsewhere (the rules) and for messages.</summary>
     public IReadOnlyDictionary<string, ResolvedSetting> Resolved { get; init; } = new Dictionary<string, ResolvedSetting>();
+
+    /// <summary>The layers as given, highest first, for settings merged their own way (rule shortcuts add up by layer).</summary>
+    public IReadOnlyList<ConfigurationLayer> Layers { get; init; } = [];
 
     /// <summary>Merges the layers (flags over environment over file) and validates the result.</summary>
     public static AgentConfiguration Bind(IEnumerable<ConfigurationLayer> layers)
     {
-        var list = layers.ToList();
-        foreach (var layer in list.Where(l => l.Values.ContainsKey(AgentSettings.Labels.Key)))
+        var list = layers.OrderBy(l => l.Kind).ToList();
+        foreach (var layer in list)
         {
-            // Checked per source before merging, so an error names the source the bad label came from.
-            ParseLabels(new ResolvedSetting(AgentSettings.Labels, layer.Values[AgentSettings.Labels.Key], layer));
+            Validate(layer);
         }
 
         var resolved = ConfigurationMerger.Merge(list);
@@ -62,12 +72,12 @@ public sealed record AgentConfiguration
 
         var urls = Get(AgentSettings.Urls);
         Uri? url = null;
-        if (urls is not null && !ListenUrl.TryParse(urls.Value, out url))
+        if (urls is not null && !ListenUrl.TryParse(urls.Value.Trim(), out url))
         {
-            throw Invalid(urls, "is not an http:// URL with a port (such as http://0.0.0.0:9473) or 'none'");
+            throw new InvalidOperationException("validated above");
         }
 
-        var all = Get(AgentSettings.AllProcesses) is { } allSetting && ParseBoolean(allSetting);
+        var all = BooleanOf(Get(AgentSettings.AllProcesses)) ?? false;
         var port = Get(AgentSettings.DiagnosticPort);
         if (all && port is not null)
         {
@@ -82,11 +92,6 @@ public sealed record AgentConfiguration
             (all, port) = allSource.Kind < port.Source.Kind ? (true, null) : (false, port);
         }
 
-        if (port is not null && port.Value.Trim().Length == 0)
-        {
-            throw Invalid(port, "is empty: give the path of the Unix socket, such as /diag/leakwatch.sock");
-        }
-
         var apiKey = Get(AgentSettings.ApiKey);
         var apiKeyFile = Get(AgentSettings.ApiKeyFile);
         if (apiKey is not null && apiKeyFile is not null && apiKey.Source.Kind == apiKeyFile.Source.Kind)
@@ -95,74 +100,73 @@ public sealed record AgentConfiguration
         }
 
         var keyWins = apiKey is not null && (apiKeyFile is null || apiKey.Source.Kind < apiKeyFile.Source.Kind);
-        var via = Get(AgentSettings.SnapshotVia);
-        if (via is not null && !SnapshotRoutes.Contains(via.Value.ToLowerInvariant()))
-        {
-            throw Invalid(via, "is not one of attach, dump, eventpipe");
-        }
-
         return new AgentConfiguration
         {
             Url = url,
             UrlsGiven = urls is not null,
-            Interval = ParseDuration(Get(AgentSettings.Interval), MinimumInterval),
-            Labels = ParseLabels(Get(AgentSettings.Labels)),
-            Meters = Get(AgentSettings.Meters) is { } meters ? ConfigurationMerger.SplitList(meters.Value) : [],
+            Interval = DurationOf(Get(AgentSettings.Interval)),
+            Duration = DurationOf(Get(AgentSettings.Duration)),
+            Labels = LabelsOf(Get(AgentSettings.Labels)),
+            Meters = Get(AgentSettings.Meters) is { } meters ? SettingValue.SplitList(meters.Value) : [],
             DiagnosticPort = port?.Value.Trim(),
             AllProcesses = all,
-            SnapshotDir = Get(AgentSettings.SnapshotDir)?.Value,
-            SnapshotBaseline = Get(AgentSettings.SnapshotBaseline) is { } baseline && ParseBoolean(baseline),
-            MaxPause = ParseDuration(Get(AgentSettings.MaxPause), MinimumMaxPause),
-            SnapshotVia = via?.Value.ToLowerInvariant(),
+            SnapshotDir = Get(AgentSettings.SnapshotDir)?.Value.Trim(),
+            SnapshotBaseline = BooleanOf(Get(AgentSettings.SnapshotBaseline)) ?? false,
+            MaxPause = DurationOf(Get(AgentSettings.MaxPause)),
+            SnapshotVia = Get(AgentSettings.SnapshotVia)?.Value.Trim().ToLowerInvariant(),
             ApiKey = keyWins ? apiKey!.Value : null,
-            ApiKeyFile = keyWins ? null : apiKeyFile?.Value,
+            ApiKeyFile = keyWins ? null : apiKeyFile?.Value.Trim(),
+            AsyncOps = BooleanOf(Get(AgentSettings.AsyncOps)),
+            AsyncOpsTop = CountOf(Get(AgentSettings.AsyncOpsTop)),
+            AsyncOpsBufferMB = CountOf(Get(AgentSettings.AsyncOpsBufferMB)),
+            AsyncOpsTrackCollected = BooleanOf(Get(AgentSettings.AsyncOpsTrackCollected)),
+            AsyncOpsStacks = BooleanOf(Get(AgentSettings.AsyncOpsStacks)),
             Resolved = resolved,
+            Layers = list,
         };
     }
 
-    public static bool ParseBoolean(ResolvedSetting setting) => setting.Value.Trim().ToLowerInvariant() switch
+    /// <summary>The error for a bad value: the source and field, then the problem; exit 2 for a flag, 7 otherwise.</summary>
+    public static LeakWatchException Invalid(ConfigurationLayer source, AgentSetting setting, string problem) =>
+        new(source.Kind == ConfigurationSourceKind.Flags ? ExitCode.UsageError : ExitCode.InvalidConfiguration, $"{source.Describe(setting)}: {problem}.");
+
+    /// <summary>Checks every value of one source with its setting's parser, so the error names this source.</summary>
+    private static void Validate(ConfigurationLayer layer)
     {
-        "true" or "1" or "yes" or "on" => true,
-        "false" or "0" or "no" or "off" => false,
-        _ => throw Invalid(setting, "is not true or false"),
-    };
-
-    private static TimeSpan? ParseDuration(ResolvedSetting? setting, TimeSpan minimum)
-    {
-        if (setting is null)
+        foreach (var setting in AgentSettings.Known)
         {
-            return null;
-        }
-
-        if (!DurationParser.TryParse(setting.Value.Trim(), out var duration))
-        {
-            throw Invalid(setting, "is not a duration such as 500ms, 1s, 10m or 1h");
-        }
-
-        if (duration < minimum)
-        {
-            throw Invalid(setting, $"is shorter than the minimum of {DurationParser.Format(minimum)}");
-        }
-
-        return duration;
-    }
-
-    private static Dictionary<string, string> ParseLabels(ResolvedSetting? setting)
-    {
-        var labels = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var text in setting is null ? [] : ConfigurationMerger.SplitList(setting.Value))
-        {
-            if (!LabelParser.TryParse(text, out var label, out var error))
+            if (!layer.Values.TryGetValue(setting.Key, out var raw))
             {
-                throw new LeakWatchException(ExitCode.InvalidConfiguration, $"{setting!.SourceName}: {error}");
+                continue;
             }
 
-            labels[label.Key] = label.Value;
+            foreach (var item in setting.Items(raw))
+            {
+                if (setting.Value.Problem(item) is { } problem)
+                {
+                    throw Invalid(layer, setting, problem);
+                }
+            }
+        }
+    }
+
+    private static bool? BooleanOf(ResolvedSetting? setting) => setting is null ? null : SettingValue.ParseBoolean(setting.Value);
+
+    private static TimeSpan? DurationOf(ResolvedSetting? setting) => setting is null ? null : SettingValue.ParseDuration(setting.Value);
+
+    private static int? CountOf(ResolvedSetting? setting) => setting is null ? null : SettingValue.TryParseCount(setting.Value, out var count) ? count : null;
+
+    private static Dictionary<string, string> LabelsOf(ResolvedSetting? setting)
+    {
+        var labels = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var text in setting is null ? [] : SettingValue.SplitList(setting.Value))
+        {
+            if (LabelParser.TryParse(text, out var label, out _))
+            {
+                labels[label.Key] = label.Value; // every label was checked per source above
+            }
         }
 
         return labels;
     }
-
-    private static LeakWatchException Invalid(ResolvedSetting setting, string problem) =>
-        new(ExitCode.InvalidConfiguration, string.Create(CultureInfo.InvariantCulture, $"{setting.SourceName}: '{setting.Value}' {problem}."));
 }

@@ -47,7 +47,7 @@ public static class ConfigurationMerger
         var order = new List<string>();
         foreach (var source in Enumerable.Reverse(sources))
         {
-            foreach (var pair in SplitList(source.Values[key]))
+            foreach (var pair in SettingValue.SplitList(source.Values[key]))
             {
                 var equals = pair.IndexOf('=', StringComparison.Ordinal);
                 var name = equals > 0 ? pair[..equals].Trim() : pair;
@@ -62,8 +62,4 @@ public static class ConfigurationMerger
 
         return new ResolvedSetting(AgentSettings.Labels, string.Join(',', order.Select(n => byName[n])), sources[0]);
     }
-
-    /// <summary>"a, b,,c" → a, b, c.</summary>
-    public static IReadOnlyList<string> SplitList(string value) =>
-        value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

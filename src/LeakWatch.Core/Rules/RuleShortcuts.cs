@@ -26,10 +26,6 @@ public static class RuleShortcuts
             MinSlope = value,
         });
 
-    /// <summary>Splits an environment variable's list: commas, semicolons or whitespace.</summary>
-    public static IReadOnlyList<string> SplitList(string? text) =>
-        string.IsNullOrWhiteSpace(text) ? [] : text.Split([',', ';', ' ', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-
     private static bool TryParse(string text, string kind, out RuleOptions rule, out string error, Func<string, double, RuleOptions> create)
     {
         rule = null!;

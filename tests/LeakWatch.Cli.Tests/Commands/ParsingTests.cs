@@ -28,7 +28,7 @@ public class ParsingTests
         Assert.Equal(TimeSpan.FromMinutes(10), options.Duration);
         Assert.Equal(new Dictionary<string, string> { ["service"] = "orders", ["team"] = "payments" }, options.Labels);
         Assert.Equal(["Orders.Api", "Shop"], options.Counters.Meters);
-        Assert.Equal(new Uri("http://0.0.0.0:9500"), options.Url);
+        Assert.Equal(new Uri("http://0.0.0.0:9500"), options.Http.Url);
         Assert.Equal(LeakWatch.Cli.Rendering.OutputMode.Json, result.GetValue(command.Watch.Output));
     }
 
@@ -38,7 +38,7 @@ public class ParsingTests
         var (command, result) = ParseAttach("attach -p 1");
 
         var options = command.Watch.Bind(result, Target);
-        Assert.Equal(new Uri("http://127.0.0.1:9473"), options.Url);
+        Assert.Equal(new Uri("http://127.0.0.1:9473"), options.Http.Url);
         Assert.Equal(TimeSpan.FromSeconds(1), options.Counters.Interval);
         Assert.Null(options.Duration);
         Assert.Empty(options.Labels);
@@ -55,17 +55,17 @@ public class ParsingTests
         var (command, result) = ParseAttach(commandLine);
 
         Assert.Empty(result.Errors);
-        Assert.Equal(expected, command.Watch.Bind(result, Target).Url?.ToString());
+        Assert.Equal(expected, command.Watch.Bind(result, Target).Http.Url?.ToString());
     }
 
     [Theory]
     [InlineData("attach", "Say which process to watch with --pid or --name")]
     [InlineData("attach --pid 1 --name x", "Give --pid or --name, not both.")]
-    [InlineData("attach --pid 1 --interval 10ms", "--interval must be at least 100ms")]
-    [InlineData("attach --pid 1 --interval 1x", "--interval takes a duration such as 500ms, 1s, 10m or 1h, not '1x'.")]
+    [InlineData("attach --pid 1 --interval 10ms", "--interval: '10ms' is shorter than the minimum of 100ms.")]
+    [InlineData("attach --pid 1 --interval 1x", "--interval: '1x' is not a duration such as 500ms, 1s, 10m or 1h.")]
     [InlineData("attach --pid 1 --label pid=3", "'pid' is set by leakwatch or Prometheus itself")]
-    [InlineData("attach --pid 1 --urls http://127.0.0.1", "--urls takes an http:// URL with a port")]
-    [InlineData("attach --pid 1 --urls https://127.0.0.1:9473", "--urls takes an http:// URL with a port")]
+    [InlineData("attach --pid 1 --urls http://127.0.0.1", "--urls: 'http://127.0.0.1' is not an http:// URL with a port")]
+    [InlineData("attach --pid 1 --urls https://127.0.0.1:9473", "--urls: 'https://127.0.0.1:9473' is not an http:// URL with a port")]
     [InlineData("attach --pid 1 --output xml", "xml")]
     [InlineData("attach --pid 1 --all", "Give one of --pid, --name, --all and --diagnostic-port")]
     [InlineData("attach --all --diagnostic-port /diag/s", "Give one of --pid, --name, --all and --diagnostic-port")]
@@ -87,7 +87,7 @@ public class ParsingTests
 
         Assert.Equal(2, exitCode);
         Assert.Equal(
-            "leakwatch: --interval takes a duration such as 500ms, 1s, 10m or 1h, not 'soon'. Run 'leakwatch attach --help' for usage.",
+            "leakwatch: --interval: 'soon' is not a duration such as 500ms, 1s, 10m or 1h. Run 'leakwatch attach --help' for usage.",
             error.ToString().TrimEnd());
         Assert.Empty(output.ToString());
     }

@@ -99,9 +99,9 @@ public class UserErrorTests
     [InlineData(new[] { "attach" }, "--pid or --name")]
     [InlineData(new[] { "attach", "--pid", "1", "--name", "x" }, "not both")]
     [InlineData(new[] { "attach", "--pid", "abc" }, "abc")]
-    [InlineData(new[] { "attach", "--pid", "1", "--interval", "soon" }, "--interval takes a duration")]
-    [InlineData(new[] { "attach", "--pid", "1", "--label", "no-equals" }, "--label 'no-equals' is not key=value")]
-    [InlineData(new[] { "attach", "--pid", "1", "--urls", "ftp://x" }, "--urls takes an http:// URL")]
+    [InlineData(new[] { "attach", "--pid", "1", "--interval", "soon" }, "--interval: 'soon' is not a duration")]
+    [InlineData(new[] { "attach", "--pid", "1", "--label", "no-equals" }, "--label: 'no-equals' is not key=value")]
+    [InlineData(new[] { "attach", "--pid", "1", "--urls", "ftp://x" }, "--urls: 'ftp://x' is not an http:// URL")]
     [InlineData(new[] { "attach", "--pid", "0" }, "--pid must be a positive number")]
     [InlineData(new[] { "frobnicate" }, "frobnicate")]
     public async Task Invalid_options_are_usage_errors(string[] arguments, string expectedText) =>

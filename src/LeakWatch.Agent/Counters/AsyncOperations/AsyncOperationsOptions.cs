@@ -11,9 +11,6 @@ public sealed record AsyncOperationsOptions
     /// <summary>How many methods are exported by name, and how many pending operations are tracked at most.</summary>
     public AsyncTrackingOptions Tracking { get; init; } = new();
 
-    /// <summary>How often the counts are published.</summary>
-    public TimeSpan Interval { get; init; } = CounterSourceDefaults.Interval;
-
     /// <summary>
     /// The EventPipe buffer in the target, in MB. It is filled only as fast as the agent falls behind; a buffer
     /// that overflows loses events, which resets the counts.

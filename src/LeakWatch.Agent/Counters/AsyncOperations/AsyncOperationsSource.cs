@@ -24,9 +24,10 @@ public sealed class AsyncOperationsSource
     private const int TraceOperationBeginId = 14;
     private const int TraceOperationEndId = 15;
     private const int IncompleteAsyncMethodId = 27;
-    private static readonly TimeSpan RestartDelay = TimeSpan.FromSeconds(1);
 
+    private readonly TargetConnection _connection;
     private readonly TargetProcess _target;
+    private readonly TimeSpan _interval;
     private readonly DiagnosticsClient _client;
     private readonly AsyncOperationsOptions _options;
     private readonly AgentHealth _health;
@@ -40,17 +41,16 @@ public sealed class AsyncOperationsSource
     private DateTimeOffset _stackAttributionResumeAfter = DateTimeOffset.MinValue;
     private (long Generation, long Started, DateTimeOffset At)? _previousTick;
 
-    public AsyncOperationsSource(TargetProcess target, DiagnosticsClient client, AsyncOperationsOptions options, AgentHealth health, TimeProvider time)
+    public AsyncOperationsSource(TargetConnection connection, AsyncOperationsOptions options, TimeSpan interval, AgentHealth health, TimeProvider time)
     {
-        _target = target;
-        _client = client;
+        _connection = connection;
+        _target = connection.Process;
+        _client = connection.Client;
+        _interval = interval;
         _options = options;
         _health = health;
         _time = time;
-        // A pid from another namespace names another process's files here: ask the runtime for the names instead.
-        Namer = target.PidVisible
-            ? new AsyncOperationNamer(target.Pid, time)
-            : new AsyncOperationNamer(target.Pid, time, cancellation => Snapshots.EventPipe.RundownTypeNames.ReadStateMachinesAsync(target, client, cancellation));
+        Namer = new AsyncOperationNamer(_target.Pid, time);
         _tracker = new AsyncOperationTracker(options.Tracking, time.GetUtcNow());
         _reporter = new AsyncOperationsReporter(options.Tracking, Namer.DisplayName);
     }
@@ -60,66 +60,14 @@ public sealed class AsyncOperationsSource
 
     public AsyncOperationNamer Namer { get; }
 
-    /// <summary>The tracker, for a heap snapshot to recalibrate (<see cref="AsyncOperationTracker.Calibrate"/>).</summary>
-    public AsyncOperationTracker Tracker => _tracker;
-
-    /// <summary>
-    /// Recalibrates from a heap snapshot, which sees every pending async method, including those that began before
-    /// attach: each method's pending count becomes at least the number of pending chains it is part of. Methods are
-    /// matched by name; a name that could mean several operation keys is left alone, and so is a partial snapshot.
-    /// </summary>
+    /// <summary>Recalibrates the counts from a heap snapshot (<see cref="SnapshotCalibration"/>).</summary>
     public void Calibrate(Core.Stacks.StackSnapshot snapshot)
     {
-        if (snapshot.Partial)
-        {
-            return;
-        }
-
-        Namer.RefreshIfNeeded();
-        var absolute = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var group in snapshot.Tasks.Groups)
-        {
-            foreach (var method in group.Chain.Skip(1).Select(Core.Stacks.StackText.WithoutState).Distinct(StringComparer.Ordinal))
-            {
-                absolute[method] = absolute.GetValueOrDefault(method) + group.Count;
-            }
-        }
-
-        var keysByName = _tracker.Snapshot().Methods
-            .GroupBy(m => Namer.DisplayName(m.Key), StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.Select(m => m.Key).ToList(), StringComparer.Ordinal);
-        var calibrated = 0;
-        foreach (var (method, count) in absolute)
-        {
-            var keys = keysByName.GetValueOrDefault(method) ?? KeysFromCatalog(method);
-            if (keys.Count == 1)
-            {
-                _tracker.Calibrate(keys[0], count);
-                calibrated++;
-            }
-        }
-
-        if (calibrated > 0)
+        if (SnapshotCalibration.Apply(snapshot, _tracker, Namer) is > 0 and var calibrated)
         {
             Warning?.Invoke($"Async operation counts recalibrated from the snapshot of {snapshot.TakenAt:HH:mm:ss}: {calibrated} methods now include operations that began before attach.");
         }
     }
-
-    /// <summary>The live pending counts per method, largest first: what a snapshot without async chains reports.</summary>
-    public IReadOnlyList<Core.Stacks.PendingOperationCount> PendingByMethod() =>
-        _tracker.Snapshot().Methods
-            .Where(m => m.Pending > 0)
-            .GroupBy(m => Namer.DisplayName(m.Key), StringComparer.Ordinal)
-            .Select(g => new Core.Stacks.PendingOperationCount(g.Key, g.Sum(m => m.Pending)))
-            .OrderByDescending(m => m.Pending)
-            .ThenBy(m => m.Method, StringComparer.Ordinal)
-            .ToList();
-
-    private List<string> KeysFromCatalog(string displayName) =>
-        Namer.Catalog.FindByDisplayName(displayName)
-            .Select(e => Namer.IsAmbiguous(e.TypeName) ? e.FullName : e.TypeName)
-            .Distinct(StringComparer.Ordinal)
-            .ToList();
 
     /// <summary>Why the signal cannot work for this target, or null when it can.</summary>
     public static string? Unsupported(TargetProcess target) =>
@@ -139,27 +87,23 @@ public sealed class AsyncOperationsSource
         }
 
         Namer.RefreshIfNeeded();
-        var first = true;
         try
         {
-            while (!cancellation.IsCancellationRequested)
-            {
-                if (!first)
+            await SessionLoop.RunAsync(
+                async (first, token) =>
                 {
-                    _tracker.Reset(TrackingResetReason.Reconnect, _time.GetUtcNow());
-                    Warning?.Invoke($"Async operation counts restarted at {_time.GetUtcNow():HH:mm:ss}: the event session was reconnected and operations that ended meanwhile were missed.");
-                }
+                    if (!first)
+                    {
+                        _tracker.Reset(TrackingResetReason.Reconnect, _time.GetUtcNow());
+                        Warning?.Invoke($"Async operation counts restarted at {_time.GetUtcNow():HH:mm:ss}: the event session was reconnected and operations that ended meanwhile were missed.");
+                    }
 
-                var outcome = await RunSessionAsync(sink, first, cancellation).ConfigureAwait(false);
-                if (outcome is SessionOutcome.Stop || !TargetResolver.ProcessExists(_target.Pid))
-                {
-                    return;
-                }
-
-                first = false;
-                _health.SessionRestarted();
-                await Task.Delay(RestartDelay, _time, cancellation).ConfigureAwait(false);
-            }
+                    return await RunSessionAsync(sink, first, token).ConfigureAwait(false);
+                },
+                _connection.IsAliveAsync,
+                _health,
+                _time,
+                cancellation).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
@@ -171,13 +115,7 @@ public sealed class AsyncOperationsSource
         }
     }
 
-    private enum SessionOutcome
-    {
-        Restart,
-        Stop,
-    }
-
-    private async Task<SessionOutcome> RunSessionAsync(ISampleSink sink, bool first, CancellationToken cancellation)
+    private async Task<SessionEnd> RunSessionAsync(ISampleSink sink, bool first, CancellationToken cancellation)
     {
         EventPipeSession session;
         try
@@ -190,7 +128,7 @@ public sealed class AsyncOperationsSource
         {
             if (TargetResolver.Explain(e, _target) is { ExitCode: ExitCode.TargetExited })
             {
-                return SessionOutcome.Stop;
+                return SessionEnd.Stop;
             }
 
             if (first && e is UnsupportedCommandException or ServerErrorException)
@@ -198,11 +136,11 @@ public sealed class AsyncOperationsSource
                 // A runtime older than .NET 9 whose version could not be read: it refuses sessions without stack walks.
                 Warning?.Invoke("Async operation counts are not available for this process: its runtime refused an EventPipe session " +
                                 $"without stack walks (.NET {AsyncOperationsDefaults.MinimumRuntimeMajor}+ needed). leakwatch_async_operations_* stay absent.");
-                return SessionOutcome.Stop;
+                return SessionEnd.Stop;
             }
 
             _health.Error("async_session_failed");
-            return SessionOutcome.Restart;
+            return SessionEnd.Restart;
         }
 
         using (session)
@@ -210,14 +148,14 @@ public sealed class AsyncOperationsSource
         {
             source.Dynamic.All += Dispatch;
             var processing = Task.Factory.StartNew(() => source.Process(), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-            var outcome = SessionOutcome.Restart;
+            var outcome = SessionEnd.Restart;
             try
             {
                 outcome = await ReportUntilEndAsync(source, processing, sink, cancellation).ConfigureAwait(false);
             }
             finally
             {
-                StopQuietly(session);
+                SessionLoop.StopQuietly(session);
                 await Task.WhenAny(processing, Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None)).ConfigureAwait(false);
             }
 
@@ -230,9 +168,9 @@ public sealed class AsyncOperationsSource
         new(Provider, EventLevel.Informational, AsyncCausalityOperationKeyword | (_options.TrackCollected ? AsyncMethodKeyword : 0)),
     ];
 
-    private async Task<SessionOutcome> ReportUntilEndAsync(EventPipeEventSource source, Task processing, ISampleSink sink, CancellationToken cancellation)
+    private async Task<SessionEnd> ReportUntilEndAsync(EventPipeEventSource source, Task processing, ISampleSink sink, CancellationToken cancellation)
     {
-        using var timer = new PeriodicTimer(_options.Interval, _time);
+        using var timer = new PeriodicTimer(_interval, _time);
         var eventsLost = 0;
         while (!processing.IsCompleted)
         {
@@ -251,7 +189,7 @@ public sealed class AsyncOperationsSource
                     Warning?.Invoke($"Async operation counts stopped: the target lost events {AsyncOperationsDefaults.ResetsBeforeBackOff} times within " +
                                     $"{AsyncOperationsDefaults.BackOffWindow.TotalSeconds:0} s ({lost} events so far), too many async operations for a " +
                                     $"{_options.BufferSizeMB} MB buffer. The series are removed rather than shown wrong; a larger buffer may help.");
-                    return SessionOutcome.Stop;
+                    return SessionEnd.Stop;
                 }
 
                 Warning?.Invoke($"Async operation counts restarted at {now:HH:mm:ss}: the target dropped {lost - eventsLost} async events " +
@@ -265,7 +203,7 @@ public sealed class AsyncOperationsSource
             Publish(sink, snapshot);
         }
 
-        return SessionOutcome.Restart;
+        return SessionEnd.Restart;
     }
 
     /// <summary>
@@ -386,10 +324,10 @@ public sealed class AsyncOperationsSource
                     break;
                 case IncompleteAsyncMethodId:
                     // The full name first: the operation may have been told apart from a same-named one by its stack.
-                    var fullName = FullTypeNameFromDescription((string)traceEvent.PayloadValue(0));
+                    var fullName = AsyncMethodNaming.FullTypeNameFromDescription((string)traceEvent.PayloadValue(0));
                     if (!_tracker.Abandoned(fullName))
                     {
-                        _tracker.Abandoned(BareTypeName(fullName));
+                        _tracker.Abandoned(AsyncMethodNaming.BareTypeName(fullName));
                     }
 
                     break;
@@ -398,33 +336,6 @@ public sealed class AsyncOperationsSource
         catch (Exception e) when (e is InvalidCastException or FormatException or IndexOutOfRangeException or NullReferenceException)
         {
             _health.Error("event_parse");
-        }
-    }
-
-    /// <summary>IncompleteAsyncMethod's description starts with the state machine's full name: "Billing.Invoices+&lt;DupAsync&gt;d__1\n  field: value...".</summary>
-    internal static string FullTypeNameFromDescription(string description)
-    {
-        var firstLine = description.Split('\n', 2)[0].Trim();
-        var bracket = firstLine.IndexOf('[', StringComparison.Ordinal);
-        return bracket > 0 ? firstLine[..bracket] : firstLine;
-    }
-
-    /// <summary>"Billing.Invoices+&lt;DupAsync&gt;d__1" → "&lt;DupAsync&gt;d__1", as TraceOperationBegin names it.</summary>
-    internal static string BareTypeName(string fullName)
-    {
-        var plus = fullName.LastIndexOf('+');
-        return plus >= 0 ? fullName[(plus + 1)..] : fullName;
-    }
-
-    private static void StopQuietly(EventPipeSession session)
-    {
-        try
-        {
-            session.Stop();
-        }
-        catch (Exception e) when (e is ServerNotAvailableException or IOException or ObjectDisposedException or TimeoutException or DiagnosticsClientException)
-        {
-            // The target is already gone: nothing left to stop.
         }
     }
 }

@@ -4,7 +4,7 @@ using LeakWatch.Agent.Targets;
 using LeakWatch.Core.Rules;
 using LeakWatch.Core.Samples;
 
-namespace LeakWatch.Cli.Tests.Rules;
+namespace LeakWatch.Agent.Tests.Actions;
 
 public class WebhookPayloadTests
 {
@@ -12,13 +12,8 @@ public class WebhookPayloadTests
     {
         var verdict = new RuleVerdict("thread-leak", RuleKind.Growth, VerdictKind.Fired, 1804, "process_num_threads", LabelSet.Empty,
             new DateTimeOffset(2026, 11, 24, 19, 45, 6, TimeSpan.Zero), 60, 2.075, 2.0, TimeSpan.FromSeconds(20), null, null);
-        var incident = new LeakIncident(new LeakTrigger(new TargetProcess(1804, "Orders", "dotnet Orders.dll", new Version(10, 0, 12)), verdict));
-        if (withSnapshot)
-        {
-            incident.Snapshot = new SnapshotHighlights([new GrowingGroup("threads", "Orders.AckWaiter.WaitForAck", 0, 40)], "/tmp/s.txt");
-        }
-
-        return incident;
+        var trigger = new LeakTrigger(new TargetProcess(1804, "Orders", "dotnet Orders.dll", new Version(10, 0, 12)), verdict);
+        return new LeakIncident(trigger, withSnapshot ? new SnapshotHighlights([new GrowingGroup("threads", "Orders.AckWaiter.WaitForAck", 0, 40)], "/tmp/s.txt") : null);
     }
 
     [Fact]

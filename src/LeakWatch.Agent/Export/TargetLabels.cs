@@ -1,0 +1,34 @@
+using System.Globalization;
+using LeakWatch.Agent.Targets;
+
+namespace LeakWatch.Agent.Export;
+
+/// <summary>
+/// The labels every per-target series carries, built in one place for the exporter, the rules' and the snapshots'
+/// series: <c>pid</c>, <c>process_name</c>, then the user's <c>--label</c>s in name order, then the family's own.
+/// </summary>
+public sealed class TargetLabels
+{
+    public static readonly IReadOnlyList<string> TargetNames = ["pid", "process_name"];
+
+    /// <param name="staticLabels">The user's labels.</param>
+    /// <param name="ownNames">Label names the family sets itself (rule, signal): a user label of that name is left out.</param>
+    public TargetLabels(IReadOnlyDictionary<string, string> staticLabels, params string[] ownNames)
+    {
+        Static = staticLabels.Where(l => !ownNames.Contains(l.Key)).OrderBy(l => l.Key, StringComparer.Ordinal).ToArray();
+    }
+
+    /// <summary>The user's labels in name order.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Static { get; }
+
+    public static string PidText(int pid) => pid.ToString(CultureInfo.InvariantCulture);
+
+    public string[] Names(params string[] own) => [.. TargetNames, .. Static.Select(l => l.Key), .. own];
+
+    public string[] Values(TargetProcess target, params string[] own) => Values(target.Pid, target.Name, own);
+
+    public string[] Values(int pid, string processName, params string[] own) => [PidText(pid), processName, .. Static.Select(l => l.Value), .. own];
+
+    /// <summary>Whether a series' label values belong to <paramref name="pid"/> (pid comes first).</summary>
+    public static bool BelongsTo(string[] values, int pid) => values.Length > 0 && values[0] == PidText(pid);
+}

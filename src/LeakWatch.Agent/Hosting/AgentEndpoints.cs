@@ -1,0 +1,38 @@
+using System.Net;
+using LeakWatch.Agent.Export;
+using LeakWatch.Agent.Snapshots;
+using LeakWatch.Agent.Targets;
+
+namespace LeakWatch.Agent.Hosting;
+
+/// <summary>The agent's HTTP routes: /metrics, /healthz, /readyz and POST /snapshots, on one <see cref="MetricsServer"/>.</summary>
+internal static class AgentEndpoints
+{
+    public static MetricsServer Create(
+        Uri url,
+        PrometheusExporter exporter,
+        SnapshotRecorder snapshots,
+        string? apiKey,
+        Func<IReadOnlyList<TargetProcess>> targets,
+        Func<string?> unhealthyBecause,
+        Func<bool> isReady,
+        Action<string> message)
+    {
+        var snapshotEndpoint = new SnapshotEndpoint(snapshots, apiKey is null ? null : new ApiKeyCheck(apiKey), targets, message);
+        var server = new MetricsServer(url);
+        server.Map("GET", "/metrics", (context, cancellation) =>
+        {
+            context.Response.StatusCode = 200;
+            context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+            return exporter.WriteAsync(context.Response.OutputStream, cancellation);
+        });
+        server.Map("POST", SnapshotEndpoint.Path, snapshotEndpoint.HandleAsync);
+        server.Map("GET", "/healthz", (context, cancellation) => unhealthyBecause() is { } because
+            ? MetricsServer.WriteTextAsync(context.Response, HttpStatusCode.ServiceUnavailable, $"unhealthy: {because}\n", cancellation)
+            : MetricsServer.WriteTextAsync(context.Response, HttpStatusCode.OK, "ok\n", cancellation));
+        server.Map("GET", "/readyz", (context, cancellation) => isReady()
+            ? MetricsServer.WriteTextAsync(context.Response, HttpStatusCode.OK, "ready\n", cancellation)
+            : MetricsServer.WriteTextAsync(context.Response, HttpStatusCode.ServiceUnavailable, "starting\n", cancellation));
+        return server;
+    }
+}

@@ -1,0 +1,147 @@
+using LeakWatch.Agent.Configuration;
+using LeakWatch.Agent.Counters;
+using LeakWatch.Agent.Export;
+using LeakWatch.Agent.Snapshots;
+using LeakWatch.Agent.Targets;
+
+namespace LeakWatch.Agent.Hosting;
+
+/// <summary>
+/// The agent, built whole from one <see cref="LeakWatchOptions"/>: per-target sources (counters, async operations,
+/// baseline snapshot) feeding the shared sinks (Prometheus exporter, terminal store, rules), the snapshot recorder,
+/// the rule pipeline and the HTTP routes. Targets come from <see cref="TargetsOptions"/>: one process (the run ends
+/// when it exits), every process the agent can see, or every runtime connecting to a diagnostic port; a process
+/// that is gone raises <see cref="TargetLifetime.Stopped"/> and everything holding its state lets go.
+/// The CLI declares flags, binds the options, starts this and renders <see cref="Store"/> and <see cref="Message"/>.
+/// </summary>
+public sealed class AgentHost : IAsyncDisposable
+{
+    private readonly LeakWatchOptions _options;
+    private readonly TimeProvider _time;
+    private readonly RulePipeline _rules;
+    private readonly TargetSupervisor _supervisor;
+    private volatile bool _ready;
+    private volatile string? _unhealthyBecause;
+
+    public AgentHost(LeakWatchOptions options, TimeProvider time)
+    {
+        if (options.Validate() is { } problem)
+        {
+            throw new ArgumentException(problem, nameof(options));
+        }
+
+        _options = options;
+        _time = time;
+        Exporter = new PrometheusExporter(options.Labels, Health);
+        Snapshots = new SnapshotRecorder(new SnapshotService(time), options.Snapshots, Exporter.Registry, options.Labels, time);
+        Lifetime.Stopped += target =>
+        {
+            Exporter.RemoveTarget(target.Pid);
+            Store.RemoveTarget(target.Id);
+            Snapshots.ForgetTarget(target);
+        };
+        _rules = new RulePipeline(options, Exporter.Registry, Health, Snapshots, Lifetime, Say);
+
+        List<ISampleSink> sinks = [Exporter, Store, _rules.Sink];
+        if (options.Targets.Target is not null)
+        {
+            sinks.Add(new FirstSampleSink(() => _ready = true));
+        }
+
+        List<ITargetSource> sources = [new TargetWatcher(options.Counters, Health, time)];
+        if (options.AsyncOperations.Enabled)
+        {
+            sources.Add(new AsyncOperationsTargetSource(options.AsyncOperations, options.Counters.Interval, Health, time, Snapshots, Lifetime));
+        }
+
+        if (options.Snapshots.Baseline)
+        {
+            sources.Add(new BaselineSnapshotSource(Snapshots));
+        }
+
+        _supervisor = new TargetSupervisor(sources, new SampleFanout(sinks), Lifetime, Health, time, options.Targets.Target is null, Say);
+        if (options.Http.Url is { } url)
+        {
+            Server = AgentEndpoints.Create(url, Exporter, Snapshots, options.Http.ApiKey, () => Targets, () => _unhealthyBecause, () => _ready, Say);
+        }
+    }
+
+    public LeakWatchOptions Options => _options;
+
+    public AgentHealth Health { get; } = new();
+
+    /// <summary>Latest values for the terminal.</summary>
+    public SeriesStore Store { get; } = new();
+
+    public PrometheusExporter Exporter { get; }
+
+    public MetricsServer? Server { get; }
+
+    /// <summary>Stack snapshots of the targets: on trigger, at attach (baseline) and on demand (POST /snapshots).</summary>
+    public SnapshotRecorder Snapshots { get; }
+
+    /// <summary>Targets starting and stopping; subscribe before <see cref="RunAsync"/>.</summary>
+    public TargetLifetime Lifetime { get; } = new();
+
+    /// <summary>The targets watched right now, by pid.</summary>
+    public IReadOnlyList<TargetProcess> Targets => _options.Targets.Target is { } single ? [single] : _supervisor.Targets;
+
+    /// <summary>/readyz: the single target's first sample arrived, or the discovery / accept loop runs.</summary>
+    public bool IsReady => _ready;
+
+    /// <summary>Lines for the person watching: targets found and gone, rule verdicts, snapshot summaries, warnings.</summary>
+    public event Action<string>? Message;
+
+    /// <summary>Starts serving HTTP; throws a user-facing error when the address is taken.</summary>
+    public void StartServer() => Server?.Start();
+
+    public async Task<AttachOutcome> RunAsync(CancellationToken cancellation)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        if (_options.Duration is { } duration)
+        {
+            stop.CancelAfter(duration);
+        }
+
+        var targets = _options.Targets;
+        try
+        {
+            if (targets.Target is { } target)
+            {
+                await _supervisor.WatchAsync(TargetConnection.ByPid(target), stop.Token).ConfigureAwait(false);
+                Lifetime.RaiseStopped(target);
+                return AttachOutcome.TargetExited;
+            }
+
+            await (targets.AllProcesses
+                ? ProcessDiscovery.RunAsync(targets, _supervisor, _time, () => _ready = true, stop.Token)
+                : DiagnosticPortDiscovery.RunAsync(targets.DiagnosticPort!, _supervisor, Health, () => _ready = true, Say, stop.Token)).ConfigureAwait(false);
+            return AttachOutcome.Stopped;
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            return cancellation.IsCancellationRequested ? AttachOutcome.Stopped : AttachOutcome.DurationElapsed;
+        }
+        catch (Exception e) when (targets.Target is null)
+        {
+            _unhealthyBecause = $"{e.GetType().Name}: {e.Message}";
+            throw;
+        }
+        finally
+        {
+            await _supervisor.StopAllAsync().ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _rules.DisposeAsync().ConfigureAwait(false);
+        Snapshots.Dispose();
+        if (Server is not null)
+        {
+            await Server.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private void Say(string line) => Message?.Invoke(line);
+}

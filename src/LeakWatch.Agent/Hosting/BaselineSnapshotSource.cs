@@ -1,0 +1,28 @@
+using LeakWatch.Agent.Snapshots;
+using LeakWatch.Agent.Targets;
+using LeakWatch.Core;
+
+namespace LeakWatch.Agent.Hosting;
+
+/// <summary><c>--snapshot-baseline</c>: one snapshot when a target is first watched, so the first triggered one shows what grew.</summary>
+internal sealed class BaselineSnapshotSource(SnapshotRecorder snapshots) : ITargetSource
+{
+    public string Name => "baseline";
+
+    public async Task RunAsync(TargetConnection target, ISampleSink sink, Action<string> warn, CancellationToken cancellation)
+    {
+        try
+        {
+            var baseline = await snapshots.TakeBaselineAsync(target.Process, cancellation).ConfigureAwait(false);
+            foreach (var line in baseline.Lines)
+            {
+                warn(line);
+            }
+        }
+        catch (LeakWatchException e)
+        {
+            // Counters are still worth watching without a baseline; triggered snapshots report their own errors.
+            warn($"Baseline snapshot failed: {e.Message}");
+        }
+    }
+}
