@@ -56,7 +56,7 @@ public static class LeakWatchOptionsBinder
                 Snapshot = new SnapshotOptions
                 {
                     MaxPause = configuration.MaxPause ?? SnapshotDefaults.MaxPause,
-                    Route = configuration.SnapshotVia == "dump" ? SnapshotRoute.Dump : SnapshotRoute.Attach,
+                    Route = configuration.SnapshotVia switch { "dump" => SnapshotRoute.Dump, "eventpipe" => SnapshotRoute.EventPipe, _ => SnapshotRoute.Attach },
                 },
             },
             AsyncOperations = new AsyncOperationsOptions

@@ -33,7 +33,7 @@ internal sealed class StacksCommand : Command
             var target = Target.Resolve(parseResult);
             var options = new SnapshotOptions
             {
-                Route = parseResult.GetValue(Via)?.Trim().ToLowerInvariant() is "dump" ? SnapshotRoute.Dump : SnapshotRoute.Attach,
+                Route = parseResult.GetValue(Via)?.Trim().ToLowerInvariant() switch { "dump" => SnapshotRoute.Dump, "eventpipe" => SnapshotRoute.EventPipe, _ => SnapshotRoute.Attach },
                 MaxPause = TargetOptions.DurationOrDefault(parseResult, MaxPause, SnapshotDefaults.MaxPause),
             };
             StackSnapshot snapshot;
