@@ -39,9 +39,13 @@ public class AsyncSignalHonestyTests
         using var agent = Agent.Attach(app.Pid, "--output", "lines", "--snapshot-baseline");
 
         // Without the snapshot the count would start near zero; with it, it starts from everything already pending.
+        // The live count may be exported before the baseline snapshot is done, so read it once the recalibration is said.
+        await Eventually.TrueAsync(
+            () => Task.FromResult(agent.Process.StandardOutput.Any(line => line.StartsWith("Async operation counts recalibrated from the snapshot", StringComparison.Ordinal))),
+            TimeSpan.FromSeconds(60),
+            () => "no recalibration line: " + agent.Process.Transcript);
         var pending = await agent.Metrics.WaitForAsync("leakwatch_async_operations_pending", s => s["method"] == "Payments.Gateway.AwaitSettlementAsync");
         Assert.True(pending.Value >= leakedBeforeAttach, $"pending {pending.Value} after a baseline snapshot; {leakedBeforeAttach} chains leaked before attach");
-        Assert.Contains(agent.Process.StandardOutput, line => line.StartsWith("Async operation counts recalibrated from the snapshot", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -17,9 +17,9 @@ public class ToolPackageTests(InstalledTool tool) : IClassFixture<InstalledTool>
         "TraceReloggerLib", "Dia2Lib",
     ];
 
-    // Measured in docs/benchmarks.md (58 files, about 5.2 MB); a new dependency has to be argued for there.
-    private const int MaxPackageFiles = 60;
-    private const long MaxPackageBytes = 6_000_000;
+    // Measured in docs/benchmarks.md (80 files, about 7.3 MB); a new dependency has to be argued for there.
+    private const int MaxPackageFiles = 82;
+    private const long MaxPackageBytes = 7_500_000;
 
     [Fact]
     public async Task The_readme_install_commands_give_a_tool_that_runs()
