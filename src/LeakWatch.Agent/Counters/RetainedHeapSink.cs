@@ -34,4 +34,7 @@ public sealed class RetainedHeapSink(ISampleSink inner) : ISampleSink
     }
 
     public void OnSeriesEnded(TargetProcess target, string name, LabelSet labels) => inner.OnSeriesEnded(target, name, labels);
+
+    // A decorator must forward every member: the interface's default OnHistogram would swallow request latency.
+    public void OnHistogram(TargetProcess target, HistogramSample sample) => inner.OnHistogram(target, sample);
 }

@@ -11,7 +11,7 @@ public class RequestLatencyTests
 {
     private const string Duration = "http_server_request_duration_seconds";
 
-    [Fact(Skip = "Red on main since the merge of 2026-12-01 (host refactor + baseline on by default): the web app harness gets Connection refused during warm-up; see issue 15")]
+    [Fact]
     public async Task Request_duration_is_a_summary_whose_count_is_the_requests_sent()
     {
         using var web = await WebApp.StartAsync();
@@ -42,7 +42,7 @@ public class RequestLatencyTests
         Assert.True(problems.Count == 0, transcript);
     }
 
-    [Fact(Skip = "Red on main since the merge of 2026-12-01 (host refactor + baseline on by default): the web app harness gets Connection refused during warm-up; see issue 15")]
+    [Fact]
     public async Task Reaching_the_histogram_limit_is_reported_and_the_first_series_stay()
     {
         using var web = await WebApp.StartAsync();

@@ -37,7 +37,7 @@ public class DashboardQueryTests
         await AllReturnDataAsync(server, agent, queries.Where(q => !AllowedEmpty.Any(m => q.Contains(m, StringComparison.Ordinal))).ToList());
     }
 
-    [Fact(Skip = "Red on main since the merge of 2026-12-01 (host refactor + baseline on by default): the web app harness gets Connection refused during warm-up; see issue 15")]
+    [Fact]
     public async Task The_latency_and_request_rate_panels_return_data_for_a_web_app()
     {
         var node = ExternalTool.Require("node");

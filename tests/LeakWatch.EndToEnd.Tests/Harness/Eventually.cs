@@ -19,6 +19,8 @@ public static class Eventually
                 {
                     return value;
                 }
+
+                lastError = null; // the probe ran: an earlier error (the agent not listening yet) is not why it failed
             }
             catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException)
             {
