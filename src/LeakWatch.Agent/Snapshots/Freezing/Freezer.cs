@@ -135,13 +135,25 @@ internal sealed class Freezer : IDisposable
     private unsafe void WaitForStops(List<uint> waiting, long deadline, string name)
     {
         var spin = new SpinWait();
+        var lookInProcAfter = Stopwatch.GetTimestamp() + Stopwatch.Frequency / 500; // 2 ms
         while (waiting.Count > 0)
         {
+            var lookInProc = Stopwatch.GetTimestamp() > lookInProcAfter;
             for (var i = waiting.Count - 1; i >= 0; i--)
             {
                 var tid = waiting[i];
                 int status;
                 var result = Native.WaitPid((int)tid, &status, Native.WAll | Native.WNoHang);
+                if (result == 0 && lookInProc && IsInTracingStop(tid))
+                {
+                    // Stopped, but its stop was reported to someone else: when leakwatch is also the target's parent
+                    // (the demo starts its target), .NET's SIGCHLD handler waits for the child's pid and takes the
+                    // leader's stop. The thread is stopped all the same; only a signal held by that stop is unknown.
+                    waiting.RemoveAt(i);
+                    _stopped[tid] = new FrozenThread(tid, Registers.Read(tid), 0);
+                    continue;
+                }
+
                 if (result == 0 || (result < 0 && System.Runtime.InteropServices.Marshal.GetLastPInvokeError() == Native.EIntr))
                 {
                     continue; // not stopped yet
@@ -166,6 +178,21 @@ internal sealed class Freezer : IDisposable
             }
 
             spin.SpinOnce(sleep1Threshold: -1);
+        }
+    }
+
+    /// <summary>State 't' in /proc/PID/task/TID/stat (the field after the parenthesised name): a ptrace stop.</summary>
+    private bool IsInTracingStop(uint tid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{_pid.ToString(CultureInfo.InvariantCulture)}/task/{tid.ToString(CultureInfo.InvariantCulture)}/stat");
+            var end = stat.LastIndexOf(')');
+            return end > 0 && end + 2 < stat.Length && stat[end + 2] == 't';
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false; // the thread ended: the next waitpid says so
         }
     }
 
