@@ -20,7 +20,9 @@ public sealed class LeakActionRunner : IAsyncDisposable
     private readonly TimeSpan _actionTimeout;
     private readonly Channel<LeakTrigger> _queue = Channel.CreateBounded<LeakTrigger>(new BoundedChannelOptions(QueueCapacity)
     {
-        FullMode = BoundedChannelFullMode.DropWrite,
+        // Wait, not DropWrite: with DropWrite TryWrite drops the trigger yet returns true, so a drop would go uncounted.
+        // TryWrite never waits in either mode.
+        FullMode = BoundedChannelFullMode.Wait,
         SingleReader = true,
     });
 

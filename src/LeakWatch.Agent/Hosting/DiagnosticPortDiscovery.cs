@@ -40,7 +40,7 @@ internal static class DiagnosticPortDiscovery
     private static (TargetProcess Target, bool ProcVisible) DescribeConnection(DiagnosticPortConnection connection)
     {
         var pid = connection.ProcessId;
-        var info = RuntimeVersionProbe.ReadProcessInfo(connection.Client);
+        var info = DiagnosticsClientInternals.TryGetProcessInfo(connection.Client);
         var commandLine = info?.CommandLine ?? "";
         var name = info?.EntryAssembly
                    ?? TargetResolver.NameFromArguments(commandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries))

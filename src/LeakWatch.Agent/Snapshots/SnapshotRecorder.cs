@@ -21,7 +21,7 @@ public sealed class SnapshotRecorder : IDisposable
 
     private static readonly ReportFormat[] FileFormats = [ReportFormat.Json, ReportFormat.Text, ReportFormat.Folded];
 
-    private readonly SnapshotService _service;
+    private readonly ISnapshotTaker _service;
     private readonly SnapshotRecorderOptions _options;
     private readonly SnapshotMetrics? _metrics;
     private readonly TimeProvider _time;
@@ -31,7 +31,7 @@ public sealed class SnapshotRecorder : IDisposable
 
     /// <param name="registry">The registry /metrics serves (PrometheusExporter.Registry); null publishes nothing.</param>
     /// <param name="staticLabels">The user's --label pairs, added to every snapshot series like to every target series.</param>
-    public SnapshotRecorder(SnapshotService service, SnapshotRecorderOptions options, CollectorRegistry? registry, IReadOnlyDictionary<string, string> staticLabels, TimeProvider time)
+    public SnapshotRecorder(ISnapshotTaker service, SnapshotRecorderOptions options, CollectorRegistry? registry, IReadOnlyDictionary<string, string> staticLabels, TimeProvider time)
     {
         options.Snapshot.Validate();
         _service = service;

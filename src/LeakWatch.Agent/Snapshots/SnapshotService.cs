@@ -14,7 +14,7 @@ namespace LeakWatch.Agent.Snapshots;
 /// SIGTERM and process exit stop the walk and wait for the resume; if this process dies, nothing is left pending), the
 /// pause is bounded by <see cref="SnapshotOptions.MaxPause"/>, and a temporary dump is deleted on every path.
 /// </summary>
-public sealed class SnapshotService
+public sealed class SnapshotService : ISnapshotTaker
 {
     private readonly TimeProvider _time;
 

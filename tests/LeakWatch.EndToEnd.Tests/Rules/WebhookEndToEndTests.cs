@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Text.Json;
 using LeakWatch.EndToEnd.Tests.Harness;
 
@@ -11,18 +10,12 @@ public class WebhookEndToEndTests
     [Fact]
     public async Task A_thread_leak_is_posted_to_the_webhook_as_generic_json()
     {
-        var port = Agent.FreePort();
-        using var receiver = new HttpListener();
-        receiver.Prefixes.Add($"http://127.0.0.1:{port}/hook/");
-        receiver.Start();
-        var received = ReceiveOneAsync(receiver);
+        using var receiver = new WebhookReceiver();
 
         using var app = await TestApp.StartAsync("thread-leak");
-        using var agent = Agent.Attach(app.Pid, "--webhook", $"http://127.0.0.1:{port}/hook/");
+        using var agent = Agent.Attach(app.Pid, "--webhook", receiver.Url);
 
-        var finished = await Task.WhenAny(received, Task.Delay(TimeSpan.FromSeconds(120)));
-        Assert.True(finished == received, "no webhook call within 120 s");
-        var (contentType, body) = await received;
+        var (contentType, body) = await receiver.FirstWithinAsync(TimeSpan.FromSeconds(120));
 
         Assert.StartsWith("application/json", contentType, StringComparison.Ordinal);
         using var json = JsonDocument.Parse(body);
@@ -40,11 +33,7 @@ public class WebhookEndToEndTests
     [Fact]
     public async Task The_snapshot_runs_first_and_the_webhook_names_the_leaking_code()
     {
-        var port = Agent.FreePort();
-        using var receiver = new HttpListener();
-        receiver.Prefixes.Add($"http://127.0.0.1:{port}/hook/");
-        receiver.Start();
-        var received = ReceiveOneAsync(receiver);
+        using var receiver = new WebhookReceiver();
         // The snapshot recorder skips a trigger within 30 s of the previous snapshot (here the baseline), so the window
         // is widened to 30 s to make the trigger come later than that.
         var rules = Path.Combine(Path.GetTempPath(), $"leakwatch-e2e-rules-{Guid.NewGuid():N}.yaml");
@@ -52,11 +41,9 @@ public class WebhookEndToEndTests
         try
         {
             using var app = await TestApp.StartAsync("thread-leak");
-            using var agent = Agent.Attach(app.Pid, "--rules", rules, "--snapshot-baseline", "--max-pause", "30s", "--webhook", $"http://127.0.0.1:{port}/hook/");
+            using var agent = Agent.Attach(app.Pid, "--rules", rules, "--snapshot-baseline", "--max-pause", "30s", "--webhook", receiver.Url);
 
-            var finished = await Task.WhenAny(received, Task.Delay(TimeSpan.FromSeconds(150)));
-            Assert.True(finished == received, "no webhook call within 150 s");
-            using var json = JsonDocument.Parse((await received).Body);
+            using var json = JsonDocument.Parse((await receiver.FirstWithinAsync(TimeSpan.FromSeconds(150))).Body);
 
             var snapshot = json.RootElement.GetProperty("snapshot");
             Assert.Equal(JsonValueKind.Object, snapshot.ValueKind);
@@ -85,25 +72,5 @@ public class WebhookEndToEndTests
         await agent.Metrics.WaitForAsync("leakwatch_webhook_failures_total", s => s["format"] == "slack" && s.Value == 1, TimeSpan.FromSeconds(90));
         Assert.Contains(agent.Process.StandardOutput, l => l.Contains("slack webhook failed", StringComparison.Ordinal));
         Assert.False(agent.Process.HasExited);
-    }
-
-    private static async Task<(string ContentType, string Body)> ReceiveOneAsync(HttpListener receiver)
-    {
-        while (true)
-        {
-            var context = await receiver.GetContextAsync();
-            if (context.Request.HttpMethod != "POST")
-            {
-                context.Response.StatusCode = 405;
-                context.Response.Close();
-                continue;
-            }
-
-            using var reader = new StreamReader(context.Request.InputStream);
-            var body = await reader.ReadToEndAsync();
-            context.Response.StatusCode = 200;
-            context.Response.Close();
-            return (context.Request.ContentType ?? "", body);
-        }
     }
 }

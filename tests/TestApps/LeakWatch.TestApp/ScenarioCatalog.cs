@@ -21,6 +21,7 @@ internal static class ScenarioCatalog
         new CacheFillScenario(),
         new AsyncLoadScenario(),
         new AsyncLeakDupScenario(),
+        new AsyncNamingScenario(),
         new BlockedThreadsScenario(),
         new ExitSoonScenario(),
     ];
