@@ -99,7 +99,7 @@ public sealed class RuleEvaluationSink : ISampleSink
     {
         _metrics.Fired(trigger.Target, trigger.Rule, trigger.Verdict.SeriesText);
         Triggered?.Invoke(trigger);
-        if (_throttle.TryAcquire(trigger.Rule, trigger.Verdict.Timestamp))
+        if (_throttle.TryAcquire(trigger.Rule, trigger.Target.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture), trigger.Verdict.Timestamp))
         {
             _actions.TryEnqueue(trigger);
         }

@@ -87,6 +87,18 @@ public class RuleEvaluationSinkTests
     }
 
     [Fact]
+    public async Task One_target_in_its_cooldown_does_not_hold_back_another_targets_actions()
+    {
+        var rig = new Rig(new ThrottleOptions { Cooldown = TimeSpan.FromMinutes(10), MaxActions = 10, Per = TimeSpan.FromHours(1) });
+
+        rig.Feed(Orders, 0, 30, _ => 600);
+        rig.Feed(Billing, 0, 30, _ => 600);
+
+        Assert.Equal(2, rig.Triggers.Count);
+        await Eventually.TrueAsync(() => rig.Action.Count == 2, () => $"{rig.Action.Count} actions ran for two targets");
+    }
+
+    [Fact]
     public async Task A_removed_target_loses_its_rule_series_and_starts_afresh()
     {
         var rig = new Rig();

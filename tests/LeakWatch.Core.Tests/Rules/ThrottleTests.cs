@@ -22,7 +22,7 @@ public class ThrottleTests
         var throttle = new ActionThrottle(new ThrottleOptions { Cooldown = TimeSpan.FromSeconds(60), MaxActions = 3, Per = TimeSpan.FromMinutes(10) });
         var start = DateTimeOffset.UnixEpoch;
 
-        var actual = seconds.Select(s => throttle.TryAcquire("thread-leak", start.AddSeconds(s))).ToArray();
+        var actual = seconds.Select(s => throttle.TryAcquire("thread-leak", "1804", start.AddSeconds(s))).ToArray();
 
         Assert.True(expected.SequenceEqual(actual), $"{name}: {string.Join(",", actual)}");
     }
@@ -33,8 +33,19 @@ public class ThrottleTests
         var throttle = new ActionThrottle(new ThrottleOptions());
         var now = DateTimeOffset.UnixEpoch;
 
-        Assert.True(throttle.TryAcquire("thread-leak", now));
-        Assert.False(throttle.TryAcquire("thread-leak", now.AddSeconds(1)));
-        Assert.True(throttle.TryAcquire("timer-leak", now.AddSeconds(1)));
+        Assert.True(throttle.TryAcquire("thread-leak", "1804", now));
+        Assert.False(throttle.TryAcquire("thread-leak", "1804", now.AddSeconds(1)));
+        Assert.True(throttle.TryAcquire("timer-leak", "1804", now.AddSeconds(1)));
+    }
+
+    [Fact]
+    public void Targets_are_throttled_separately()
+    {
+        var throttle = new ActionThrottle(new ThrottleOptions());
+        var now = DateTimeOffset.UnixEpoch;
+
+        Assert.True(throttle.TryAcquire("thread-leak", "1804", now));
+        Assert.True(throttle.TryAcquire("thread-leak", "2210", now.AddSeconds(1)));
+        Assert.False(throttle.TryAcquire("thread-leak", "2210", now.AddSeconds(2)));
     }
 }
