@@ -31,7 +31,11 @@ public sealed record SnapshotDiff(IReadOnlyList<GroupGrowth> Threads, IReadOnlyL
     {
         get
         {
-            var leading = Family(Lead).OrderByDescending(g => g.Delta).ToList();
+            // The heap's biggest growth is often a framework type the app's objects hold (a decimal[] per subscriber):
+            // the app's own types lead, so the headline names the code's type, and the framework ones follow.
+            var leading = Lead == ObjectsKind
+                ? HeapTypes.OrderBy(g => HeapTypeNames.IsFramework(g.Name)).ThenByDescending(g => g.BytesDelta).ToList()
+                : Family(Lead).OrderByDescending(g => g.Delta).ToList();
             var others = new[] { ThreadsKind, TasksKind, TimersKind, DescriptorsFamily }
                 .Where(f => f != Lead)
                 .SelectMany(Family)

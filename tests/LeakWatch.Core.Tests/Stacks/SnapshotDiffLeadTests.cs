@@ -41,6 +41,31 @@ public class SnapshotDiffLeadTests
             diff.Headlines(5));
     }
 
+    [Fact]
+    public void A_heap_trigger_leads_with_the_apps_type_before_the_framework_arrays_it_holds()
+    {
+        var before = Before() with { Heap = new HeapSection(10, 1 << 20, [new HeapTypeCount("System.Decimal[]", 100, 1L << 20), new HeapTypeCount("Pricing.QuoteSubscriber", 100, 4000)]) };
+        var now = Before() with { Heap = new HeapSection(10, 1 << 20, [new HeapTypeCount("System.Decimal[]", 4300, 68L << 20), new HeapTypeCount("Pricing.QuoteSubscriber", 4300, 172000)]) };
+
+        var diff = SnapshotDiff.Compare(before, now, SnapshotDiff.LeadFor("heap-leak"));
+
+        Assert.Equal(["+4200 Pricing.QuoteSubscriber (+164 KB, now 4300)", "+4200 System.Decimal[] (+67 MB, now 4300)"], diff.Headlines(2));
+    }
+
+    [Theory]
+    [InlineData("System.Decimal[]", true)]
+    [InlineData("System.String", true)]
+    [InlineData("System.Collections.Generic.List<Orders.Line>", true)]
+    [InlineData("System.Byte[][]", true)]
+    [InlineData("System.Int32[,]", true)]
+    [InlineData("Microsoft.Extensions.Caching.Memory.CacheEntry", true)]
+    [InlineData("Free", true)]
+    [InlineData("Orders.PriceSubscriber", false)]
+    [InlineData("Orders.Line[]", false)]
+    [InlineData("Pricing.QuoteSubscriber+History", false)]
+    [InlineData("SystemsIntegration.Client", false)]
+    public void Framework_types_are_told_from_the_apps(string type, bool framework) => Assert.Equal(framework, HeapTypeNames.IsFramework(type));
+
     [Theory]
     [InlineData("thread-leak", SnapshotDiff.ThreadsKind)]
     [InlineData("threadpool-starvation", SnapshotDiff.ThreadsKind)]

@@ -31,14 +31,42 @@ public class CulpritHeadlineTests
         Assert.True(HeapCount(json, "Microsoft.Win32.SafeHandles.SafeFileHandle") >= 100, "the heap histogram does not show the file handles");
     }
 
+    [Fact]
+    public async Task A_heap_leak_leads_with_the_type_that_grows()
+    {
+        // The built-in heap-leak rule judges 5 minutes; the same rule over 40 s (a rules-file override of its window)
+        // fires on the same leak within a test's patience, and is still the heap-leak rule, so it leads with objects.
+        var rules = Path.Combine(Path.GetTempPath(), $"leakwatch-e2e-heap-rules-{Guid.NewGuid():N}.yaml");
+        await File.WriteAllTextAsync(rules, """
+            rules:
+              - name: heap-leak
+                window: 40s
+                slices: 4
+            """);
+        try
+        {
+            var (headline, _, json) = await TriggeredSnapshotAsync("heap-leak", "heap-leak", ["--rate", "100"], ["--rules", rules]);
+
+            Assert.Matches(@"^\+\d+ Pricing\.QuoteSubscriber \(\+[\d.]+ [KMG]?B, now \d+\)", headline);
+            Assert.True(HeapCount(json, "Pricing.QuoteSubscriber") >= 100, "the heap histogram does not show the subscribers");
+        }
+        finally
+        {
+            File.Delete(rules);
+        }
+    }
+
     /// <summary>Attaches with the defaults, waits for <paramref name="rule"/> to fire, and returns the snapshot's first headline, its text and JSON.</summary>
-    private static async Task<(string Headline, string Text, JsonElement Json)> TriggeredSnapshotAsync(string scenario, string rule, params string[] arguments)
+    private static Task<(string Headline, string Text, JsonElement Json)> TriggeredSnapshotAsync(string scenario, string rule, params string[] arguments) =>
+        TriggeredSnapshotAsync(scenario, rule, arguments, []);
+
+    private static async Task<(string Headline, string Text, JsonElement Json)> TriggeredSnapshotAsync(string scenario, string rule, string[] arguments, string[] agentArguments)
     {
         using var app = await TestApp.StartAsync(scenario, TestApp.Net10, arguments);
         var directory = Path.Combine(Path.GetTempPath(), $"leakwatch-e2e-culprit-{Guid.NewGuid():N}");
         try
         {
-            using var agent = Agent.Attach(app.Pid, "--snapshot-dir", directory, "--max-pause", "30s", "--output", "lines");
+            using var agent = Agent.Attach(app.Pid, ["--snapshot-dir", directory, "--max-pause", "30s", "--output", "lines", .. agentArguments]);
             var pid = app.Pid.ToString(CultureInfo.InvariantCulture);
             await agent.Metrics.WaitForAsync("leakwatch_snapshots_total", s => s["reason"] == "baseline" && s["pid"] == pid, TimeSpan.FromSeconds(90));
             await agent.Metrics.WaitForAsync("leakwatch_snapshots_total", s => s["reason"] == rule && s["pid"] == pid, TimeSpan.FromSeconds(180));
