@@ -150,12 +150,12 @@ internal sealed class RuntimeWalker
             }
 
             // Walk inward from the outermost method to the thing the innermost one awaits.
-            var methods = new List<RawAsyncFrame> { new(outermost.StateMachineType, outermost.State) };
+            var methods = new List<RawAsyncFrame> { outermost.Frame() };
             var current = outermost;
             var depth = 0;
             while (current.Awaited != 0 && boxes.TryGetValue(current.Awaited, out var inner) && ++depth < 256)
             {
-                methods.Add(new RawAsyncFrame(inner.StateMachineType, inner.State));
+                methods.Add(inner.Frame());
                 current = inner;
             }
 
@@ -190,7 +190,7 @@ internal sealed class RuntimeWalker
             var machine = stateMachineField.ReadObject(box.Address, interior: false);
             if (machine.Type is null)
             {
-                return new PendingBox("?", -1, 0);
+                return new PendingBox("?", -1, 0, null);
             }
 
             info = StateMachine(machine.Type);
@@ -206,7 +206,7 @@ internal sealed class RuntimeWalker
 
         if (info is null)
         {
-            return new PendingBox(stateMachineField.Type?.Name ?? "?", -1, 0);
+            return new PendingBox(stateMachineField.Type?.Name ?? "?", -1, 0, null);
         }
 
         var state = info.State?.Read<int>(machineAddress, interior) ?? -1;
@@ -215,11 +215,11 @@ internal sealed class RuntimeWalker
             var awaited = awaiter.ReadAwaited(machineAddress, interior);
             if (awaited != 0)
             {
-                return new PendingBox(info.Name, state, awaited);
+                return new PendingBox(info.Name, state, awaited, info);
             }
         }
 
-        return new PendingBox(info.Name, state, 0);
+        return new PendingBox(info.Name, state, 0, info);
     }
 
     private TaskTypeInfo? TaskInfo(ClrType type)
@@ -264,14 +264,28 @@ internal sealed class RuntimeWalker
             .Select(AwaiterReader.For)
             .OfType<AwaiterReader>()
             .ToList();
-        var info = new StateMachineInfo(type.Name ?? "?", type.GetFieldByName("<>1__state"), awaiters);
+        // MoveNext's token and module, for the await's source line once the target runs again (SourceLocator).
+        var moveNext = type.Methods.FirstOrDefault(m => m.Name == "MoveNext");
+        var info = new StateMachineInfo(type.Name ?? "?", type.GetFieldByName("<>1__state"), awaiters)
+        {
+            ModulePath = type.Module?.Name is { Length: > 0 } module ? module : null,
+            MoveNextToken = moveNext?.MetadataToken ?? 0,
+        };
         _stateMachines[type.MethodTable] = info;
         return info;
     }
 
     private sealed record TaskTypeInfo(ClrInstanceField StateFlags, ClrInstanceField? Action, ClrInstanceField? StateMachineField);
 
-    private sealed record StateMachineInfo(string Name, ClrInstanceField? State, List<AwaiterReader> Awaiters);
+    private sealed record StateMachineInfo(string Name, ClrInstanceField? State, List<AwaiterReader> Awaiters)
+    {
+        public string? ModulePath { get; init; }
 
-    private readonly record struct PendingBox(string StateMachineType, int State, ulong Awaited);
+        public int MoveNextToken { get; init; }
+    }
+
+    private readonly record struct PendingBox(string StateMachineType, int State, ulong Awaited, StateMachineInfo? Info)
+    {
+        public RawAsyncFrame Frame() => new(StateMachineType, State) { ModulePath = Info?.ModulePath, MoveNextToken = Info?.MoveNextToken ?? 0 };
+    }
 }

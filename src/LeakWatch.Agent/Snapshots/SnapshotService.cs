@@ -46,7 +46,7 @@ public sealed class SnapshotService : ISnapshotTaker
         var procShowsTarget = TargetResolver.ProcShows(target);
         using var sources = new SourceLocator(procShowsTarget ? target.Pid : null);
         var threads = StackGrouper.GroupThreads(walk.ThreadStacks.Select(stack => stack.Select(frame => CodeReference.Resolve(frame, sources)).ToList()));
-        var tasks = StackGrouper.GroupChains(walk.PendingTasks, walk.Chains);
+        var tasks = StackGrouper.GroupChains(walk.PendingTasks, ChainLocations.Resolve(walk.Chains, sources));
         var descriptors = procShowsTarget ? DescriptorReader.Read(target.Pid) : null;
         return new StackSnapshot
         {

@@ -60,12 +60,72 @@ internal sealed class SourceLocator : IDisposable
         }
     }
 
+    /// <summary>
+    /// "Gateway.cs:42" for the await an async method is suspended at: state N is the method's N-th await, whose IL
+    /// offset the compiler records in MoveNext's async stepping information (the table debuggers step over awaits
+    /// with); the statement there is the await. Null without a PDB, for a state that is not an await (-1, -2), or when
+    /// the table is missing.
+    /// </summary>
+    public string? LocateAwait(string? modulePath, int moveNextToken, int state)
+    {
+        if (modulePath is null || moveNextToken == 0 || state < 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            if (Pdb(modulePath)?.GetMetadataReader() is not { } reader)
+            {
+                return null;
+            }
+
+            var method = MetadataTokens.MethodDefinitionHandle(moveNextToken & 0xFFFFFF);
+            foreach (var handle in reader.GetCustomDebugInformation(method))
+            {
+                var information = reader.GetCustomDebugInformation(handle);
+                if (reader.GetGuid(information.Kind) == AsyncSteppingInformation
+                    && AsyncYieldOffset(reader.GetBlobReader(information.Value), state) is { } offset)
+                {
+                    return Locate(modulePath, moveNextToken, offset);
+                }
+            }
+
+            return null;
+        }
+        catch (Exception e) when (e is BadImageFormatException or InvalidOperationException or ArgumentException or IOException)
+        {
+            return null;
+        }
+    }
+
     public void Dispose()
     {
         foreach (var provider in _pdbs.Values)
         {
             provider?.Dispose();
         }
+    }
+
+    /// <summary>The Portable PDB kind "async method stepping information".</summary>
+    private static readonly Guid AsyncSteppingInformation = new("54FD2AC5-E925-401A-9C2A-F94F171072F8");
+
+    /// <summary>The blob: catch-handler offset (uint32), then per await: yield offset, resume offset (uint32), resume method (compressed).</summary>
+    private static int? AsyncYieldOffset(BlobReader blob, int state)
+    {
+        blob.ReadUInt32();
+        for (var index = 0; blob.RemainingBytes > 0; index++)
+        {
+            var yieldOffset = blob.ReadUInt32();
+            blob.ReadUInt32();
+            blob.ReadCompressedInteger();
+            if (index == state)
+            {
+                return (int)yieldOffset;
+            }
+        }
+
+        return null;
     }
 
     private MetadataReaderProvider? Pdb(string modulePath)

@@ -58,17 +58,7 @@ public static class JsonReportWriter
                 json.WriteStartObject();
                 json.WriteNumber("count", group.Count);
                 WriteStrings(json, "frames", group.Frames);
-                if (group.Locations is { } locations)
-                {
-                    json.WriteStartArray("locations");
-                    foreach (var location in locations)
-                    {
-                        json.WriteStringValue(location);
-                    }
-
-                    json.WriteEndArray();
-                }
-
+                WriteLocations(json, group.Locations);
                 json.WriteEndObject();
             }
 
@@ -83,6 +73,7 @@ public static class JsonReportWriter
                 json.WriteStartObject();
                 json.WriteNumber("count", group.Count);
                 WriteStrings(json, "chain", group.Chain);
+                WriteLocations(json, group.Locations);
                 json.WriteEndObject();
             }
 
@@ -131,11 +122,11 @@ public static class JsonReportWriter
                 threads.GetProperty("total").GetInt32(),
                 threads.GetProperty("groups").EnumerateArray().Select(g => new ThreadGroup(g.GetProperty("count").GetInt32(), Strings(g.GetProperty("frames")))
                 {
-                    Locations = g.TryGetProperty("locations", out var locations) ? locations.EnumerateArray().Select(l => l.GetString()).ToList() : null,
+                    Locations = Locations(g),
                 }).ToList()),
             Tasks = new TaskSection(
                 tasks.GetProperty("pending").GetInt32(),
-                tasks.GetProperty("groups").EnumerateArray().Select(g => new TaskChainGroup(g.GetProperty("count").GetInt32(), Strings(g.GetProperty("chain")))).ToList()),
+                tasks.GetProperty("groups").EnumerateArray().Select(g => new TaskChainGroup(g.GetProperty("count").GetInt32(), Strings(g.GetProperty("chain"))) { Locations = Locations(g) }).ToList()),
             Timers = JsonSections.ReadTimers(root),
             Descriptors = JsonSections.ReadDescriptors(root),
             Heap = JsonSections.ReadHeap(root),
@@ -144,6 +135,26 @@ public static class JsonReportWriter
                 : [],
         };
     }
+
+    /// <summary>"locations": one per frame, null where none was found; left out when no frame has one.</summary>
+    private static void WriteLocations(Utf8JsonWriter json, IReadOnlyList<string?>? locations)
+    {
+        if (locations is null)
+        {
+            return;
+        }
+
+        json.WriteStartArray("locations");
+        foreach (var location in locations)
+        {
+            json.WriteStringValue(location);
+        }
+
+        json.WriteEndArray();
+    }
+
+    private static List<string?>? Locations(JsonElement group) =>
+        group.TryGetProperty("locations", out var locations) ? locations.EnumerateArray().Select(l => l.GetString()).ToList() : null;
 
     private static List<string> Strings(JsonElement array) => array.EnumerateArray().Select(e => e.GetString() ?? "").ToList();
 

@@ -62,7 +62,7 @@ public sealed record SnapshotDiff(IReadOnlyList<GroupGrowth> Threads, IReadOnlyL
         var tasks = Grown(
             TasksKind,
             previous?.Tasks.Groups.Select(g => (Key(g.Chain), g.Count, 0L)),
-            current.Tasks.Groups.Select(g => new Now(Key(g.Chain), g.Count, 0, g.Headline, g.Chain, null)));
+            current.Tasks.Groups.Select(g => new Now(Key(g.Chain), g.Count, 0, g.Headline, g.Chain, null) { Location = g.HeadlineLocation }));
         var timers = Grown(
             TimersKind,
             previous?.Timers?.Groups.Select(g => (g.Name, g.Count, 0L)),

@@ -25,13 +25,21 @@ public static class StackGrouper
     /// <summary>Names and groups raw async chains; <paramref name="pending"/> is the number of pending tasks seen.</summary>
     public static TaskSection GroupChains(int pending, IEnumerable<RawTaskChain> rawChains)
     {
-        var counts = new Dictionary<string, (int Count, IReadOnlyList<string> Frames)>(StringComparer.Ordinal);
+        var counts = new Dictionary<string, (int Count, TaskChainGroup Group)>(StringComparer.Ordinal);
         foreach (var raw in rawChains)
         {
-            Count(counts, NameChain(raw));
+            var frames = NameChain(raw);
+            IReadOnlyList<string?>? locations = raw.Methods.Any(m => m.Location is not null)
+                ? [null, .. raw.Methods.Select(m => m.Location)]
+                : null;
+            var key = locations is null ? string.Join('\n', frames) : string.Join('\n', frames.Zip(locations, (f, l) => $"{f}{FrameNormalizer.LocationSeparator}{l}"));
+            counts[key] = counts.TryGetValue(key, out var existing)
+                ? (existing.Count + 1, existing.Group)
+                : (1, new TaskChainGroup(1, frames) { Locations = locations });
         }
 
-        return new TaskSection(pending, Ordered(counts).Select(g => new TaskChainGroup(g.Count, g.Frames)).ToList());
+        var ordered = counts.OrderByDescending(p => p.Value.Count).ThenBy(p => p.Key, StringComparer.Ordinal);
+        return new TaskSection(pending, ordered.Select(p => p.Value.Group with { Count = p.Value.Count }).ToList());
     }
 
     /// <summary>The chain's awaited thing, then each method with its state, innermost to outermost.</summary>
@@ -48,13 +56,4 @@ public static class StackGrouper
 
         return chain;
     }
-
-    private static void Count(Dictionary<string, (int Count, IReadOnlyList<string> Frames)> counts, IReadOnlyList<string> frames)
-    {
-        var key = string.Join('\n', frames);
-        counts[key] = counts.TryGetValue(key, out var existing) ? (existing.Count + 1, existing.Frames) : (1, frames);
-    }
-
-    private static IEnumerable<(int Count, IReadOnlyList<string> Frames)> Ordered(Dictionary<string, (int Count, IReadOnlyList<string> Frames)> counts) =>
-        counts.OrderByDescending(p => p.Value.Count).ThenBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Value);
 }

@@ -50,8 +50,8 @@ public static class TextReportWriter
         foreach (var group in snapshot.Tasks.Groups)
         {
             var awaited = group.Chain.Count > 0 ? group.Chain[0] : AwaitedKinds.Unknown;
-            output.WriteLine(string.Create(c, $"  {group.Count.ToString(c).PadLeft(width)}  {group.Headline} awaiting {awaited}"));
-            WriteFrames(output, group.Chain, width);
+            output.WriteLine(string.Create(c, $"  {group.Count.ToString(c).PadLeft(width)}  {WithLocation(group.Headline, group.HeadlineLocation)} awaiting {awaited}"));
+            WriteFrames(output, group.Chain.Select((frame, i) => WithLocation(frame, group.LocationOf(i))).ToList(), width);
         }
 
         TextSections.Write(snapshot, output);
@@ -69,7 +69,7 @@ public static class TextReportWriter
     /// <summary>"Orders.AckWaiter.WaitForAck (AckWaiter.cs:42)", or the frame alone without a location.</summary>
     public static string WithLocation(string frame, string? location) => location is null ? frame : $"{frame} ({location})";
 
-    private static void WriteFrames(TextWriter output, IReadOnlyList<string> frames, int width)
+    private static void WriteFrames(TextWriter output, List<string> frames, int width)
     {
         var indent = new string(' ', width + 6);
         foreach (var frame in frames.Take(MaxFramesShown))

@@ -46,4 +46,36 @@ public class StackGrouperTests
         Assert.Equal("Payments.Gateway.AwaitSettlementAsync", section.Groups[0].Headline);
         Assert.Equal(["SemaphoreSlim.WaitAsync", "Inventory.Locks.AcquireAsync (state 0)"], section.Groups[1].Chain);
     }
+
+    [Fact]
+    public void Chains_keep_the_await_locations_and_the_reports_show_them()
+    {
+        RawAsyncFrame Frame(string type, int state, string? location) => new(type, state) { Location = location };
+        var located = new RawTaskChain("System.Threading.Tasks.Task<System.Int32>", false, [Frame("Payments.Gateway+<AwaitSettlementAsync>d__4", 0, "Gateway.cs:52"), Frame("Payments.Gateway+<ChargeAsync>d__2", 1, null)]);
+
+        var section = StackGrouper.GroupChains(2, [located, located]);
+
+        var group = Assert.Single(section.Groups);
+        Assert.Equal(2, group.Count);
+        Assert.Equal([null, "Gateway.cs:52", null], group.Locations);
+        Assert.Equal("Gateway.cs:52", group.HeadlineLocation);
+
+        var snapshot = new StackSnapshot { Pid = 1, ProcessName = "Orders", TakenAt = DateTimeOffset.UnixEpoch, Tasks = section };
+        var text = new StringWriter();
+        TextReportWriter.Write(snapshot, text);
+        Assert.Contains("2  Payments.Gateway.AwaitSettlementAsync (Gateway.cs:52) awaiting TaskCompletionSource.Task", text.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Payments.Gateway.AwaitSettlementAsync (state 0) (Gateway.cs:52)", text.ToString(), StringComparison.Ordinal);
+
+        var json = new StringWriter();
+        JsonReportWriter.Write(snapshot, json);
+        Assert.Equal(group.Locations, JsonReportWriter.Parse(json.ToString()).Tasks.Groups.Single().Locations);
+    }
+
+    [Fact]
+    public void Chains_without_locations_have_none()
+    {
+        var section = StackGrouper.GroupChains(1, [new RawTaskChain(null, false, [new("Inventory.Locks+<AcquireAsync>d__3", 0)])]);
+
+        Assert.Null(section.Groups.Single().Locations);
+    }
 }

@@ -80,7 +80,13 @@ public class StacksCommandTests
 
         var text = await RunOkAsync("stacks", "--pid", Pid(app), "--max-pause", "30s");
         Assert.Matches(@"50  Orders\.AckWaiter\.WaitForAck \(AckWaiter\.cs:\d+\)", text);
-        Assert.Contains("500  Payments.Gateway.AwaitSettlementAsync awaiting TaskCompletionSource.Task", text, StringComparison.Ordinal);
+        // Each suspended method with the line of the await it is parked at (from the PDB's async stepping table):
+        // AuthorizeAsync's first await has completed, so it waits at its second, in state 1.
+        var gateway = File.ReadAllLines(Path.Combine(RepoPaths.TestAppProject, "Domain", "Payments", "Gateway.cs"));
+        int LineOf(string code) => Array.FindIndex(gateway, l => l.Contains(code, StringComparison.Ordinal)) + 1;
+        Assert.Contains($"500  Payments.Gateway.AwaitSettlementAsync (Gateway.cs:{LineOf("return await settled.Task")}) awaiting TaskCompletionSource.Task", text, StringComparison.Ordinal);
+        Assert.Contains($"Payments.Gateway.AuthorizeAsync (state 1) (Gateway.cs:{LineOf("var settlement = await AwaitSettlementAsync")})", text, StringComparison.Ordinal);
+        Assert.Contains($"Payments.Gateway.ChargeAsync (state 0) (Gateway.cs:{LineOf("var authorization = await AuthorizeAsync")})", text, StringComparison.Ordinal);
 
         var folded = (await RunOkAsync("stacks", "--pid", Pid(app), "--format", "folded", "--max-pause", "30s")).Split('\n');
         Assert.Contains("[threads];Orders.AckWaiter.WaitForAck;System.Threading.ManualResetEventSlim.Wait 50", folded);

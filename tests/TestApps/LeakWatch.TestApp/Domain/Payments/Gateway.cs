@@ -35,6 +35,7 @@ internal static class Gateway
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static async Task<string> AuthorizeAsync(int orderId, decimal amount)
     {
+        await Task.Yield(); // a first await that completes: the method is parked at its second (state 1)
         var settlement = await AwaitSettlementAsync(orderId);
         return settlement.Amount == amount ? settlement.Reference : "amount mismatch";
     }
