@@ -21,6 +21,7 @@ internal sealed class RuntimeWalker
     private readonly Dictionary<ulong, StateMachineInfo?> _stateMachines = [];
     private readonly HeapCensus _census;
     private readonly FrameNamer _frameNamer = new();
+    private readonly RuntimeAsyncChains _runtimeAsync;
     private bool _heapWalked;
 
     public RuntimeWalker(ClrRuntime runtime, SnapshotOptions options, PauseBudget budget)
@@ -29,6 +30,7 @@ internal sealed class RuntimeWalker
         _options = options;
         _budget = budget;
         _census = new HeapCensus(runtime);
+        _runtimeAsync = new RuntimeAsyncChains(runtime);
     }
 
     public RawWalk Walk()
@@ -84,7 +86,6 @@ internal sealed class RuntimeWalker
         var pendingTasks = 0;
         // Box address → the object its state machine awaits (0 when unknown), for every pending async method.
         var boxes = new Dictionary<ulong, PendingBox>();
-        var leafTypes = new Dictionary<ulong, (string? Type, bool HasDelegate)>();
         var seen = 0;
         foreach (var obj in heap.EnumerateObjects())
         {
@@ -121,50 +122,20 @@ internal sealed class RuntimeWalker
             {
                 boxes[obj.Address] = ReadBox(obj, stateMachineField);
             }
+            else
+            {
+                _runtimeAsync.Visit(obj, type);
+            }
         }
 
-        // The awaited objects that are not boxes themselves are the leaves: name their types.
-        foreach (var box in boxes.Values)
+        // Runtime-async tasks and state-machine boxes link into one set of chains (a chain may mix both).
+        var nodes = _runtimeAsync.Read();
+        foreach (var (address, box) in boxes)
         {
-            if (box.Awaited != 0 && !boxes.ContainsKey(box.Awaited) && !leafTypes.ContainsKey(box.Awaited))
-            {
-                leafTypes[box.Awaited] = DescribeLeaf(box.Awaited);
-            }
+            nodes[address] = new AsyncNode([new RawAsyncFrame(box.StateMachineType, box.State)], box.Awaited);
         }
 
-        var awaitedByAnother = new HashSet<ulong>();
-        foreach (var box in boxes.Values)
-        {
-            if (box.Awaited != 0 && boxes.ContainsKey(box.Awaited))
-            {
-                awaitedByAnother.Add(box.Awaited);
-            }
-        }
-
-        var chains = new List<RawTaskChain>();
-        foreach (var (address, outermost) in boxes)
-        {
-            if (awaitedByAnother.Contains(address))
-            {
-                continue;
-            }
-
-            // Walk inward from the outermost method to the thing the innermost one awaits.
-            var methods = new List<RawAsyncFrame> { new(outermost.StateMachineType, outermost.State) };
-            var current = outermost;
-            var depth = 0;
-            while (current.Awaited != 0 && boxes.TryGetValue(current.Awaited, out var inner) && ++depth < 256)
-            {
-                methods.Add(new RawAsyncFrame(inner.StateMachineType, inner.State));
-                current = inner;
-            }
-
-            methods.Reverse();
-            var (leafType, hasDelegate) = current.Awaited != 0 && leafTypes.TryGetValue(current.Awaited, out var leaf) ? leaf : (null, false);
-            chains.Add(new RawTaskChain(leafType, hasDelegate, methods));
-        }
-
-        return (pendingTasks, chains);
+        return (pendingTasks, AsyncChainLinker.Link(nodes, DescribeLeaf));
     }
 
     private (string? Type, bool HasDelegate) DescribeLeaf(ulong address)
