@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Reflection.Metadata;
 using LeakWatch.Core.Stacks;
 using Microsoft.Diagnostics.Runtime;
@@ -13,7 +12,7 @@ namespace LeakWatch.Agent.Snapshots;
 /// It never asks the DAC for the names of a type's methods: on .NET 10 that crashes the DAC (a segmentation fault
 /// in this process) for the async variants runtime async adds to a type. One lookup per pointer and per module.
 /// </summary>
-internal sealed class ResumeTargetResolver(ClrRuntime runtime)
+internal sealed class ResumeTargetResolver(ClrRuntime runtime, ModuleMetadata metadata)
 {
     private readonly Dictionary<ulong, ResumeTarget> _byPointer = [];
     private readonly Dictionary<ulong, Dictionary<string, List<string>>?> _asyncMethodsByModule = [];
@@ -54,24 +53,7 @@ internal sealed class ResumeTargetResolver(ClrRuntime runtime)
             return cached;
         }
 
-        Dictionary<string, List<string>>? index = null;
-        try
-        {
-            if (module.MetadataAddress != 0 && module.MetadataLength is > 0 and < 64 * 1024 * 1024)
-            {
-                var image = new byte[module.MetadataLength];
-                if (runtime.DataTarget.DataReader.Read(module.MetadataAddress, image) == image.Length)
-                {
-                    using var provider = MetadataReaderProvider.FromMetadataImage(ImmutableArray.Create(image));
-                    index = Index(provider.GetMetadataReader());
-                }
-            }
-        }
-        catch (BadImageFormatException)
-        {
-            index = null;
-        }
-
+        var index = metadata.Reader(module) is { } reader ? Index(reader) : null;
         _asyncMethodsByModule[module.Address] = index;
         return index;
     }

@@ -12,7 +12,7 @@ namespace LeakWatch.Agent.Snapshots;
 /// the runtime's await plumbing, whose <c>GCData</c> holds the awaited object. Fields are read by name through
 /// ClrMD, cached per type; verified on .NET 10.0.
 /// </summary>
-internal sealed class RuntimeAsyncChains(ClrRuntime runtime)
+internal sealed class RuntimeAsyncChains(ClrRuntime runtime, ModuleMetadata metadata)
 {
     private const string ContinuationType = "System.Runtime.CompilerServices.Continuation";
     private const int MaxContinuations = 256;
@@ -21,7 +21,7 @@ internal sealed class RuntimeAsyncChains(ClrRuntime runtime)
     private readonly Dictionary<ulong, ClrInstanceField?> _stateObjectFields = [];
     private readonly Dictionary<ulong, ContinuationFields?> _continuations = [];
     private readonly Dictionary<ulong, ulong> _heads = [];
-    private readonly ResumeTargetResolver _resolver = new(runtime);
+    private readonly ResumeTargetResolver _resolver = new(runtime, metadata);
 
     /// <summary>Remembers a pending task that carries a runtime-async chain; cheap for every other task (one cached lookup, one read).</summary>
     public void Visit(ClrObject task, ClrType type)

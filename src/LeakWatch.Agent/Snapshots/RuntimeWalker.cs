@@ -20,8 +20,6 @@ internal sealed class RuntimeWalker
     private readonly Dictionary<ulong, TaskTypeInfo?> _taskTypes = [];
     private readonly Dictionary<ulong, StateMachineInfo?> _stateMachines = [];
     private readonly HeapCensus _census;
-    private readonly FrameNamer _frameNamer = new();
-    private readonly RuntimeAsyncChains _runtimeAsync;
     private bool _heapWalked;
 
     public RuntimeWalker(ClrRuntime runtime, SnapshotOptions options, PauseBudget budget)
@@ -30,14 +28,15 @@ internal sealed class RuntimeWalker
         _options = options;
         _budget = budget;
         _census = new HeapCensus(runtime);
-        _runtimeAsync = new RuntimeAsyncChains(runtime);
     }
 
     public RawWalk Walk()
     {
-        var stacks = WalkThreads();
+        // Names come from the modules' metadata, read once per walk (ModuleMetadata says why not from the DAC).
+        using var metadata = new ModuleMetadata(_runtime);
+        var stacks = WalkThreads(new FrameNamer(metadata));
         SnapshotService.Trace(_budget, "threads read");
-        var (pending, chains) = _budget.Exhausted() ? (0, new List<RawTaskChain>()) : WalkTasks();
+        var (pending, chains) = _budget.Exhausted() ? (0, new List<RawTaskChain>()) : WalkTasks(new RuntimeAsyncChains(_runtime, metadata));
         return new RawWalk(stacks, chains, pending, _budget.StopReason, _runtime.ClrInfo.Version is { Major: > 0 } v ? v.ToString() : null)
         {
             Heap = _heapWalked ? _census.Heap() : null,
@@ -45,7 +44,7 @@ internal sealed class RuntimeWalker
         };
     }
 
-    private List<IReadOnlyList<string?>> WalkThreads()
+    private List<IReadOnlyList<string?>> WalkThreads(FrameNamer frameNamer)
     {
         var stacks = new List<IReadOnlyList<string?>>();
         foreach (var thread in _runtime.Threads)
@@ -63,7 +62,7 @@ internal sealed class RuntimeWalker
             var frames = new List<string?>();
             foreach (var frame in thread.EnumerateStackTrace(includeContext: false, maxFrames: _options.MaxFramesPerThread))
             {
-                frames.Add(_frameNamer.Name(frame));
+                frames.Add(frameNamer.Name(frame));
             }
 
             stacks.Add(frames);
@@ -72,7 +71,7 @@ internal sealed class RuntimeWalker
         return stacks;
     }
 
-    private (int Pending, List<RawTaskChain> Chains) WalkTasks()
+    private (int Pending, List<RawTaskChain> Chains) WalkTasks(RuntimeAsyncChains runtimeAsync)
     {
         var heap = _runtime.Heap;
         if (!heap.CanWalkHeap)
@@ -124,12 +123,12 @@ internal sealed class RuntimeWalker
             }
             else
             {
-                _runtimeAsync.Visit(obj, type);
+                runtimeAsync.Visit(obj, type);
             }
         }
 
         // Runtime-async tasks and state-machine boxes link into one set of chains (a chain may mix both).
-        var nodes = _runtimeAsync.Read();
+        var nodes = runtimeAsync.Read();
         foreach (var (address, box) in boxes)
         {
             nodes[address] = new AsyncNode([new RawAsyncFrame(box.StateMachineType, box.State)], box.Awaited);

@@ -42,7 +42,7 @@ public class RuntimeAsyncTests(Xunit.Abstractions.ITestOutputHelper output)
     [Fact]
     public async Task Stacks_groups_the_runtime_async_chains_under_the_method_that_awaits_the_never_completed_source()
     {
-        using var app = await TestApp.StartRuntimeAsyncAsync("--rate", "50");
+        using var app = await TestApp.StartRuntimeAsyncAsync("--rate", "50", "--blocked-threads", "3");
         await Eventually.TrueAsync(() => Task.FromResult(app.Status("leaked_tasks") >= 200), Eventually.DefaultTimeout, () => "the leak did not grow");
         var before = app.Status("leaked_tasks")!.Value;
 
@@ -57,6 +57,8 @@ public class RuntimeAsyncTests(Xunit.Abstractions.ITestOutputHelper output)
             chain);
         Assert.True(count >= before, $"{count} chains grouped, {before} leaked before the snapshot");
         Assert.Equal(count, snapshot.ChainsAwaiting("TaskCompletionSource.Task", Leaking));
+        // Threads blocked inside a runtime-async method are named too (the DAC would crash the agent on that name).
+        Assert.Equal(3, snapshot.ThreadsIn("Payments.LedgerWriter.FlushAsync"));
         // Each chain is two pending tasks: the method's ThunkTask and the TaskCompletionSource's task.
         Assert.True(snapshot.PendingTasks >= 2 * count, $"{snapshot.PendingTasks} pending tasks for {count} chains");
         await TargetChecks.AssertStillRunningAsync(app);
