@@ -8,7 +8,7 @@ namespace LeakWatch.Agent.Snapshots;
 /// <see cref="CodeReference"/> with the IL offset of the call, so the report can show the source line. Identical
 /// threads share return addresses, so the offset is looked up once per address.
 /// </summary>
-internal sealed class FrameNamer
+internal sealed class FrameNamer(ModuleMetadata metadata)
 {
     private readonly Dictionary<ulong, string> _byAddress = [];
 
@@ -25,7 +25,8 @@ internal sealed class FrameNamer
             return cached;
         }
 
-        var name = $"{method.Type?.Name ?? "?"}.{method.Name}";
+        // The name from metadata, never the DAC's: see ModuleMetadata (runtime-async methods crash it on .NET 10).
+        var name = $"{method.Type?.Name ?? "?"}.{metadata.MethodName(method)}";
         if (!RuntimeThreads.IsRuntimeFrame(name) && ip > 0)
         {
             // A return address points after the call: the call's own statement is one byte before it.

@@ -20,8 +20,8 @@ internal sealed class RuntimeWalker
     private readonly Dictionary<ulong, TaskTypeInfo?> _taskTypes = [];
     private readonly Dictionary<ulong, StateMachineInfo?> _stateMachines = [];
     private readonly HeapCensus _census;
-    private readonly FrameNamer _frameNamer = new();
     private bool _heapWalked;
+    private ModuleMetadata? _metadata;
 
     public RuntimeWalker(ClrRuntime runtime, SnapshotOptions options, PauseBudget budget)
     {
@@ -33,9 +33,12 @@ internal sealed class RuntimeWalker
 
     public RawWalk Walk()
     {
-        var stacks = WalkThreads();
+        // Names come from the modules' metadata, read once per walk (ModuleMetadata says why not from the DAC).
+        using var metadata = new ModuleMetadata(_runtime);
+        _metadata = metadata;
+        var stacks = WalkThreads(new FrameNamer(metadata));
         SnapshotService.Trace(_budget, "threads read");
-        var (pending, chains) = _budget.Exhausted() ? (0, new List<RawTaskChain>()) : WalkTasks();
+        var (pending, chains) = _budget.Exhausted() ? (0, new List<RawTaskChain>()) : WalkTasks(new RuntimeAsyncChains(_runtime, metadata));
         return new RawWalk(stacks, chains, pending, _budget.StopReason, _runtime.ClrInfo.Version is { Major: > 0 } v ? v.ToString() : null)
         {
             Heap = _heapWalked ? _census.Heap() : null,
@@ -43,7 +46,7 @@ internal sealed class RuntimeWalker
         };
     }
 
-    private List<IReadOnlyList<string?>> WalkThreads()
+    private List<IReadOnlyList<string?>> WalkThreads(FrameNamer frameNamer)
     {
         var stacks = new List<IReadOnlyList<string?>>();
         foreach (var thread in _runtime.Threads)
@@ -61,7 +64,7 @@ internal sealed class RuntimeWalker
             var frames = new List<string?>();
             foreach (var frame in thread.EnumerateStackTrace(includeContext: false, maxFrames: _options.MaxFramesPerThread))
             {
-                frames.Add(_frameNamer.Name(frame));
+                frames.Add(frameNamer.Name(frame));
             }
 
             stacks.Add(frames);
@@ -70,7 +73,7 @@ internal sealed class RuntimeWalker
         return stacks;
     }
 
-    private (int Pending, List<RawTaskChain> Chains) WalkTasks()
+    private (int Pending, List<RawTaskChain> Chains) WalkTasks(RuntimeAsyncChains runtimeAsync)
     {
         var heap = _runtime.Heap;
         if (!heap.CanWalkHeap)
@@ -84,7 +87,6 @@ internal sealed class RuntimeWalker
         var pendingTasks = 0;
         // Box address → the object its state machine awaits (0 when unknown), for every pending async method.
         var boxes = new Dictionary<ulong, PendingBox>();
-        var leafTypes = new Dictionary<ulong, (string? Type, bool HasDelegate)>();
         var seen = 0;
         foreach (var obj in heap.EnumerateObjects())
         {
@@ -121,50 +123,20 @@ internal sealed class RuntimeWalker
             {
                 boxes[obj.Address] = ReadBox(obj, stateMachineField);
             }
+            else
+            {
+                runtimeAsync.Visit(obj, type);
+            }
         }
 
-        // The awaited objects that are not boxes themselves are the leaves: name their types.
-        foreach (var box in boxes.Values)
+        // Runtime-async tasks and state-machine boxes link into one set of chains (a chain may mix both).
+        var nodes = runtimeAsync.Read();
+        foreach (var (address, box) in boxes)
         {
-            if (box.Awaited != 0 && !boxes.ContainsKey(box.Awaited) && !leafTypes.ContainsKey(box.Awaited))
-            {
-                leafTypes[box.Awaited] = DescribeLeaf(box.Awaited);
-            }
+            nodes[address] = new AsyncNode([box.Frame()], box.Awaited);
         }
 
-        var awaitedByAnother = new HashSet<ulong>();
-        foreach (var box in boxes.Values)
-        {
-            if (box.Awaited != 0 && boxes.ContainsKey(box.Awaited))
-            {
-                awaitedByAnother.Add(box.Awaited);
-            }
-        }
-
-        var chains = new List<RawTaskChain>();
-        foreach (var (address, outermost) in boxes)
-        {
-            if (awaitedByAnother.Contains(address))
-            {
-                continue;
-            }
-
-            // Walk inward from the outermost method to the thing the innermost one awaits.
-            var methods = new List<RawAsyncFrame> { outermost.Frame() };
-            var current = outermost;
-            var depth = 0;
-            while (current.Awaited != 0 && boxes.TryGetValue(current.Awaited, out var inner) && ++depth < 256)
-            {
-                methods.Add(inner.Frame());
-                current = inner;
-            }
-
-            methods.Reverse();
-            var (leafType, hasDelegate) = current.Awaited != 0 && leafTypes.TryGetValue(current.Awaited, out var leaf) ? leaf : (null, false);
-            chains.Add(new RawTaskChain(leafType, hasDelegate, methods));
-        }
-
-        return (pendingTasks, chains);
+        return (pendingTasks, AsyncChainLinker.Link(nodes, DescribeLeaf));
     }
 
     private (string? Type, bool HasDelegate) DescribeLeaf(ulong address)
@@ -265,11 +237,11 @@ internal sealed class RuntimeWalker
             .OfType<AwaiterReader>()
             .ToList();
         // MoveNext's token and module, for the await's source line once the target runs again (SourceLocator).
-        var moveNext = type.Methods.FirstOrDefault(m => m.Name == "MoveNext");
+        // From metadata, not ClrType.Methods: ModuleMetadata says why the DAC is not asked for method lists.
         var info = new StateMachineInfo(type.Name ?? "?", type.GetFieldByName("<>1__state"), awaiters)
         {
             ModulePath = type.Module?.Name is { Length: > 0 } module ? module : null,
-            MoveNextToken = moveNext?.MetadataToken ?? 0,
+            MoveNextToken = _metadata?.MethodToken(type, "MoveNext") ?? 0,
         };
         _stateMachines[type.MethodTable] = info;
         return info;

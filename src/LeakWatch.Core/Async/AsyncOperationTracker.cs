@@ -75,6 +75,15 @@ public sealed class AsyncOperationTracker
         }
     }
 
+    /// <summary>Whether an operation with this task id began and has not ended (a state machine's box, for example).</summary>
+    public bool IsPending(long taskId)
+    {
+        lock (_gate)
+        {
+            return _pendingByTask.ContainsKey(taskId);
+        }
+    }
+
     /// <summary>
     /// An operation of <paramref name="key"/> was garbage-collected before it ended (IncompleteAsyncMethod): it can never
     /// end, so it stops counting as pending. Which of the key's task ids it was is not known.

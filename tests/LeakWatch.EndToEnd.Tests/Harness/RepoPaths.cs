@@ -15,6 +15,8 @@ public static class RepoPaths
 
     public static string TestAppDll => Path.Combine(TestAppProject, "bin", Configuration, "net10.0", "LeakWatch.TestApp.dll");
 
+    public static string RuntimeAsyncAppDll => Path.Combine(Root, "tests", "TestApps", "LeakWatch.RuntimeAsyncApp", "bin", Configuration, "net10.0", "LeakWatch.RuntimeAsyncApp.dll");
+
     public static string WebAppDll => Path.Combine(Root, "tests", "TestApps", "LeakWatch.WebApp", "bin", Configuration, "net10.0", "LeakWatch.WebApp.dll");
 
     public static string Artifacts => Path.Combine(Root, "artifacts");

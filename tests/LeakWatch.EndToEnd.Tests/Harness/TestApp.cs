@@ -49,6 +49,28 @@ public sealed class TestApp : IDisposable
         }
     }
 
+    /// <summary>
+    /// Starts tests/TestApps/LeakWatch.RuntimeAsyncApp (compiled with runtime async) with DOTNET_RuntimeAsync=1, which
+    /// .NET 10 needs to run it without state machines; returns once it printed READY.
+    /// </summary>
+    public static async Task<TestApp> StartRuntimeAsyncAsync(params string[] arguments)
+    {
+        var environment = new Dictionary<string, string> { ["DOTNET_RuntimeAsync"] = "1" };
+        var process = new ProcessRunner("dotnet", [RepoPaths.RuntimeAsyncAppDll, .. arguments], environment);
+        var app = new TestApp(process, "runtime-async-task-leak");
+        try
+        {
+            var ready = await process.WaitForLineAsync(line => line.StartsWith("READY", StringComparison.Ordinal), StartupTimeout);
+            Assert.Contains("runtime_async=1", ready, StringComparison.Ordinal);
+            return app;
+        }
+        catch
+        {
+            app.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>The latest value a STATUS line reported for a key, or null.</summary>
     public double? Status(string key)
     {

@@ -1,16 +1,21 @@
 using System.Globalization;
 using Payments;
 
-// LeakWatch.RuntimeAsyncApp [task-leak] [--rate N] [--exit-after SECONDS]
+// LeakWatch.RuntimeAsyncApp [task-leak] [--rate N] [--blocked-threads N] [--exit-after SECONDS]
 // Prints READY pid=<pid> scenario=runtime-async-task-leak runtime=<version> runtime_async=<DOTNET_RuntimeAsync>, then
 // STATUS leaked_tasks=N once a second, like LeakWatch.TestApp (tests/TestApps/README.md).
 var rate = 20.0;
+var blockedThreads = 0;
 TimeSpan? exitAfter = null;
 for (var i = 0; i < args.Length - 1; i++)
 {
     if (args[i] == "--rate")
     {
         rate = double.Parse(args[i + 1], CultureInfo.InvariantCulture);
+    }
+    else if (args[i] == "--blocked-threads")
+    {
+        blockedThreads = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
     }
     else if (args[i] == "--exit-after")
     {
@@ -26,6 +31,7 @@ if (exitAfter is { } after)
     stop.CancelAfter(after);
 }
 
+LedgerWriter.StartBlockedThreads(blockedThreads);
 Console.WriteLine($"READY pid={Environment.ProcessId} scenario=runtime-async-task-leak runtime={Environment.Version} runtime_async={Environment.GetEnvironmentVariable("DOTNET_RuntimeAsync") ?? "0"}");
 var clock = System.Diagnostics.Stopwatch.StartNew();
 var leaked = 0;

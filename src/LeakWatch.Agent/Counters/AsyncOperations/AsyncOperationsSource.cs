@@ -37,6 +37,7 @@ public sealed class AsyncOperationsSource
     private readonly HashSet<(string Name, LabelSet Labels)> _published = [];
     private readonly Queue<DateTimeOffset> _lostEventResets = new();
     private StackAttributionSession? _stackAttribution;
+    private RuntimeAsyncWaits? _runtimeAsyncWaits;
     private bool _stackAttributionRefused;
     private DateTimeOffset _stackAttributionResumeAfter = DateTimeOffset.MinValue;
     private (long Generation, long Started, DateTimeOffset At)? _previousTick;
@@ -95,6 +96,7 @@ public sealed class AsyncOperationsSource
         }
 
         Namer.RefreshIfNeeded();
+        _runtimeAsyncWaits = RuntimeAsyncWaits.For(_target, _client.GetProcessEnvironment, _tracker, _options.Tracking.MaxTrackedOperations, Warning);
         try
         {
             await SessionLoop.RunAsync(
@@ -173,7 +175,7 @@ public sealed class AsyncOperationsSource
 
     private List<EventPipeProvider> Providers() =>
     [
-        new(Provider, EventLevel.Informational, AsyncCausalityOperationKeyword | (_options.TrackCollected ? AsyncMethodKeyword : 0)),
+        new(Provider, RuntimeAsyncWaits.Level(_runtimeAsyncWaits), AsyncCausalityOperationKeyword | RuntimeAsyncWaits.Keywords(_runtimeAsyncWaits) | (_options.TrackCollected ? AsyncMethodKeyword : 0)),
     ];
 
     private async Task<SessionEnd> ReportUntilEndAsync(EventPipeEventSource source, Task processing, ISampleSink sink, CancellationToken cancellation)
@@ -329,6 +331,9 @@ public sealed class AsyncOperationsSource
                     break;
                 case TraceOperationEndId:
                     _tracker.Ended(Convert.ToInt64(traceEvent.PayloadValue(0), System.Globalization.CultureInfo.InvariantCulture));
+                    break;
+                case RuntimeAsyncWaits.TaskWaitBeginId or RuntimeAsyncWaits.TaskWaitEndId:
+                    _runtimeAsyncWaits?.OnEvent(traceEvent);
                     break;
                 case IncompleteAsyncMethodId:
                     var fullName = AsyncMethodNaming.FullTypeNameFromDescription((string)traceEvent.PayloadValue(0));
