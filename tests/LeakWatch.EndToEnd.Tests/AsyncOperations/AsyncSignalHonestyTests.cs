@@ -44,8 +44,14 @@ public class AsyncSignalHonestyTests
             () => Task.FromResult(agent.Process.StandardOutput.Any(line => line.StartsWith("Async operation counts recalibrated from the snapshot", StringComparison.Ordinal))),
             TimeSpan.FromSeconds(60),
             () => "no recalibration line: " + agent.Process.Transcript);
-        var pending = await agent.Metrics.WaitForAsync("leakwatch_async_operations_pending", s => s["method"] == "Payments.Gateway.AwaitSettlementAsync");
-        Assert.True(pending.Value >= leakedBeforeAttach, $"pending {pending.Value} after a baseline snapshot; {leakedBeforeAttach} chains leaked before attach");
+        // The recalibrated count reaches /metrics at the next publish after that line, so poll rather than read once.
+        // Recalibrated, it follows everything the app leaked (its own count, within a second or two of leaking);
+        // without the baseline it would stay behind by the chains leaked before attach, however long it runs.
+        var tolerance = leakedBeforeAttach / 2;
+        await agent.Metrics.WaitForAsync(
+            "leakwatch_async_operations_pending",
+            s => s["method"] == "Payments.Gateway.AwaitSettlementAsync" && s.Value >= app.Status("leaked_tasks")!.Value - tolerance,
+            TimeSpan.FromSeconds(30));
     }
 
     [Fact]
