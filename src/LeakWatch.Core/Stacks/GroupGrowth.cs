@@ -21,12 +21,13 @@ public sealed record GroupGrowth(string Kind, string Name, IReadOnlyList<string>
     public string? IdleRole { get; init; }
 
     /// <summary>
-    /// "+312 threads in Orders.AckWaiter.WaitForAck (AckWaiter.cs:42, now 1000)", "+447 timers calling Notifications.Reminders.SendReminder every 1s (now 500)",
+    /// "+312 threads in Orders.AckWaiter.WaitForAck (AckWaiter.cs:42, now 1000)",
+    /// "+272 tasks in Payments.Gateway.AwaitSettlementAsync (Gateway.cs:52) awaiting TaskCompletionSource.Task (now 300)", "+447 timers calling Notifications.Reminders.SendReminder every 1s (now 500)",
     /// "+150 files /tmp/tmp*.tmp (now 160)", "+12000 Orders.PriceSubscriber (+240 MB, now 14000)".
     /// </summary>
     public string Headline => Kind switch
     {
-        SnapshotDiff.TasksKind when Frames.Count > 1 => $"+{Delta} tasks in {Name} awaiting {Frames[0]} (now {Now})",
+        SnapshotDiff.TasksKind when Frames.Count > 1 => $"+{Delta} tasks in {Name}{(Location is null ? "" : $" ({Location})")} awaiting {Frames[0]} (now {Now})",
         SnapshotDiff.ThreadsKind or SnapshotDiff.TasksKind => $"+{Delta} {Kind} in {Name} ({Where}now {Now})",
         SnapshotDiff.TimersKind => $"+{Delta} timers calling {Name} ({Where}now {Now})",
         SnapshotDiff.ObjectsKind => $"+{Delta} {Name} ({(BytesDelta >= 0 ? "+" : "")}{FormatBytes(BytesDelta)}, now {Now})",

@@ -49,7 +49,7 @@ public partial class AsyncMethodNamingEndToEndTests
             Assert.Equal(expected, onMetrics);
             Assert.Equal(expected, inSnapshot);
             Assert.Equal(expected, inWebhook);
-            Assert.Contains(agent.Process.StandardOutput, l => l.Contains($"tasks in {LocalFunction} awaiting", StringComparison.Ordinal));
+            Assert.Contains(agent.Process.StandardOutput, l => System.Text.RegularExpressions.Regex.IsMatch(l, $@"tasks in {System.Text.RegularExpressions.Regex.Escape(LocalFunction)}( \([^)]*\))? awaiting"));
             await TargetChecks.AssertStillRunningAsync(app);
         }
         finally

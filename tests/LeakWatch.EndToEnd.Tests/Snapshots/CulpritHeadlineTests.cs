@@ -5,12 +5,31 @@ using LeakWatch.EndToEnd.Tests.Harness;
 namespace LeakWatch.EndToEnd.Tests.Snapshots;
 
 /// <summary>
-/// Every trigger names its culprit: with the default rules and the default baseline, the snapshot a timer or fd leak
-/// triggers leads with the timers' callback (and its source line) or the descriptors' pattern, and its heap histogram
-/// shows the managed objects behind them. One target per kind; each test waits for its own rule.
+/// Every trigger names its culprit: with the default rules and the default baseline, the snapshot each kind of leak
+/// triggers leads with its culprit (the blocking method, the suspended async method, the timers' callback, each with
+/// its source line; the descriptors' pattern; the app's type on the heap), and its heap histogram shows the managed
+/// objects behind them. One target per kind; each test waits for its own rule.
 /// </summary>
 public class CulpritHeadlineTests
 {
+    [Fact]
+    public async Task A_thread_leak_leads_with_the_blocking_method_and_its_line()
+    {
+        var (headline, text, _) = await TriggeredSnapshotAsync("thread-leak", "thread-leak", "--rate", "20");
+
+        Assert.Matches(@"^\+\d+ threads in Orders\.AckWaiter\.WaitForAck \(AckWaiter\.cs:\d+, now \d+\)", headline);
+        Assert.Matches(@"Orders\.AckWaiter\.WaitForAck \(AckWaiter\.cs:\d+\)", text);
+    }
+
+    [Fact]
+    public async Task A_task_leak_leads_with_the_suspended_method_and_the_line_of_its_await()
+    {
+        var (headline, text, _) = await TriggeredSnapshotAsync("task-leak", "task-leak", "--rate", "40");
+
+        Assert.Matches(@"^\+\d+ tasks in Payments\.Gateway\.AwaitSettlementAsync \(Gateway\.cs:\d+\) awaiting TaskCompletionSource\.Task \(now \d+\)", headline);
+        Assert.Matches(@"Payments\.Gateway\.AuthorizeAsync \(state 1\) \(Gateway\.cs:\d+\)", text);
+    }
+
     [Fact]
     public async Task A_timer_leak_leads_with_the_callback_and_its_line()
     {
