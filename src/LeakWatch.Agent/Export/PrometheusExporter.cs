@@ -74,14 +74,14 @@ public sealed class PrometheusExporter : ISampleSink
     }
 
     /// <summary>Drops every series of a process that is gone, so dashboards do not show it frozen.</summary>
-    public void RemoveTarget(int pid)
+    public void RemoveTarget(TargetProcess target)
     {
-        _summaries.RemoveTarget(pid);
+        _summaries.RemoveTarget(target);
         lock (_gate)
         {
             foreach (var family in _families.Values)
             {
-                foreach (var labels in LabelledValues(family.Collector).Where(v => TargetLabels.BelongsTo(v, pid)).ToList())
+                foreach (var labels in LabelledValues(family.Collector).Where(v => TargetLabels.BelongsTo(v, target)).ToList())
                 {
                     RemoveLabelled(family.Collector, labels);
                 }
@@ -122,7 +122,8 @@ public sealed class PrometheusExporter : ISampleSink
         var values = new string[family.LabelNames.Length];
         values[0] = TargetLabels.PidText(target.Pid);
         values[1] = target.Name;
-        for (var i = 2; i < values.Length; i++)
+        values[2] = target.RuntimeInstance;
+        for (var i = TargetLabels.TargetNames.Count; i < values.Length; i++)
         {
             var name = family.LabelNames[i];
             values[i] = sampleLabels[name] ?? StaticLabel(name) ?? "";

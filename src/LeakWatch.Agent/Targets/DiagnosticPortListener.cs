@@ -20,6 +20,9 @@ namespace LeakWatch.Agent.Targets;
 public sealed class DiagnosticPortListener : IAsyncDisposable
 {
     private const BindingFlags Any = BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic;
+    /// <summary>sun_path is 108 bytes on Linux, one of them the terminating zero.</summary>
+    private const int MaxSocketPathBytes = 107;
+
     private const string ServerTypeName = "Microsoft.Diagnostics.NETCore.Client.ReversedDiagnosticsServer";
 
     private readonly object _server;
@@ -48,6 +51,11 @@ public sealed class DiagnosticPortListener : IAsyncDisposable
             throw new LeakWatchException(ExitCode.InvalidConfiguration, $"--diagnostic-port: the directory of {path} does not exist; mount a volume shared with the app there.");
         }
 
+        if (System.Text.Encoding.UTF8.GetByteCount(System.IO.Path.GetFullPath(path)) > MaxSocketPathBytes)
+        {
+            throw new LeakWatchException(ExitCode.InvalidConfiguration, $"--diagnostic-port: {path} is longer than the {MaxSocketPathBytes} bytes a Unix socket path may have; use a shorter path such as /diag/leakwatch.sock.");
+        }
+
         RemoveStaleSocket(path);
         var assembly = typeof(DiagnosticsClient).Assembly;
         var serverType = assembly.GetType(ServerTypeName);
@@ -66,11 +74,19 @@ public sealed class DiagnosticPortListener : IAsyncDisposable
         {
             start.Invoke(server, null);
         }
-        catch (TargetInvocationException e) when (Root(e) is SocketException or IOException or UnauthorizedAccessException)
+        catch (TargetInvocationException e) when (Root(e) is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse })
         {
             throw new LeakWatchException(
-                Root(e) is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } ? ExitCode.PortUnavailable : ExitCode.InvalidConfiguration,
+                ExitCode.PortUnavailable,
                 $"Cannot listen on the diagnostic port {path}: {Root(e).Message}. Is another leakwatch listening on it? Give each agent its own socket path.",
+                e);
+        }
+        catch (TargetInvocationException e) when (Root(e) is SocketException or IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            // Not created at all (a filesystem that refuses sockets, no write permission): not a port someone else holds.
+            throw new LeakWatchException(
+                ExitCode.InvalidConfiguration,
+                $"Cannot create the diagnostic port {path}: {Root(e).Message}. Choose a writable directory on a volume shared with the app (an emptyDir such as /diag).",
                 e);
         }
 
