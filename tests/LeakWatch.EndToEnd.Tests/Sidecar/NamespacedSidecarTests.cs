@@ -86,8 +86,9 @@ public sealed class NamespacedSidecarTests : IDisposable
     [Fact]
     public async Task Post_snapshots_for_a_sidecar_app_samples_its_threads_over_the_connection_and_never_ptraces_pid_1()
     {
+        // No baseline: the manual snapshot is then compared with nothing, so all 30 blocked threads are its growth.
         using var agent = Agent.Start(
-            ["attach", "--diagnostic-port", Socket, "--output", "lines"],
+            ["attach", "--diagnostic-port", Socket, "--output", "lines", "--snapshot-baseline", "false"],
             new Dictionary<string, string> { ["LEAKWATCH_API_KEY"] = Key });
         await AgentProbes.WaitForStatusAsync(agent, "/readyz", HttpStatusCode.OK);
         using var app = await TestApp.StartInOwnNamespacesAsync("blocked-threads", Socket, "--count", "30");
