@@ -4,7 +4,7 @@ using LeakWatch.EndToEnd.Tests.Harness;
 namespace LeakWatch.EndToEnd.Tests.Snapshots;
 
 /// <summary>
-/// <c>stacks --via eventpipe</c>: thread stacks sampled over the diagnostic port must group exactly as the ClrMD walk
+/// <c>stacks --snapshot-via eventpipe</c> (<c>--via</c> is its deprecated alias): thread stacks sampled over the diagnostic port must group exactly as the ClrMD walk
 /// groups them (same frames after normalisation, same counts), so headlines and diffs agree whichever route was taken.
 /// </summary>
 public class EventPipeRouteTests
@@ -16,8 +16,8 @@ public class EventPipeRouteTests
     {
         using var app = await TestApp.StartAsync(scenario, TestApp.Net10, arguments);
 
-        var sampled = await StacksAsync(app.Pid, "--via", "eventpipe");
-        var walked = await StacksAsync(app.Pid, "--via", "attach");
+        var sampled = await StacksAsync(app.Pid, "--snapshot-via", "eventpipe");
+        var walked = await StacksAsync(app.Pid, "--snapshot-via", "attach");
 
         Assert.Equal(ApplicationGroups(walked), ApplicationGroups(sampled));
         Assert.Equal(0, sampled.PendingTasks);
