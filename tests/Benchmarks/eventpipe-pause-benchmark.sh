@@ -2,9 +2,9 @@
 # The pause a thread-stacks snapshot costs the target, measured from inside it: the test app's --pause-meter 15
 # (a thread sleeping 1 ms in a loop prints "GAP ms=N" for every wake-up more than 15 ms late). For each COUNT of
 # blocked threads (blocked-threads --count COUNT), RUNS runs each of:
-#   leakwatch stacks --via eventpipe   (sample profiler + rundown over the diagnostic port)
+#   leakwatch stacks --snapshot-via eventpipe (sample profiler + rundown over the diagnostic port)
 #   dotnet-stack report                (the same runtime mechanism, the official tool)
-#   leakwatch stacks --via attach      (ClrMD, ptrace-suspended heap walk; for scale)
+#   leakwatch stacks --snapshot-via attach (ClrMD: frozen to copy or for the walk; for scale)
 # and prints a markdown table: median of the runs' largest gap (0 = no gap over 15 ms), median wall time, and
 # leakwatch's own pausedMs. Results go in docs/benchmarks.md ("Thread stacks over EventPipe").
 #
@@ -67,14 +67,14 @@ for count in "${COUNTS[@]}"; do
   sleep 3
   echo "== blocked-threads --count $count (pid $TARGET_PID)" >&2
   for run in $(seq 1 "$RUNS"); do
-    measure eventpipe dotnet "$LEAKWATCH" stacks --pid "$TARGET_PID" --via eventpipe --format json
+    measure eventpipe dotnet "$LEAKWATCH" stacks --pid "$TARGET_PID" --snapshot-via eventpipe --format json
     measure stack "$TOOLS/dotnet-stack" report -p "$TARGET_PID"
-    measure attach dotnet "$LEAKWATCH" stacks --pid "$TARGET_PID" --via attach --format json --max-pause 30s
+    measure attach dotnet "$LEAKWATCH" stacks --pid "$TARGET_PID" --snapshot-via attach --format json --max-pause 30s
   done
   kill -TERM "$TARGET_PID"; wait "$TARGET_PID" 2>/dev/null || true; TARGET_PID=""
   sg=$(column stack 1)
   for name in eventpipe stack attach; do
-    label=$([[ $name == eventpipe ]] && echo "leakwatch stacks --via eventpipe" || ([[ $name == stack ]] && echo "dotnet-stack report" || echo "leakwatch stacks --via attach (ClrMD)"))
+    label=$([[ $name == eventpipe ]] && echo "leakwatch stacks --snapshot-via eventpipe" || ([[ $name == stack ]] && echo "dotnet-stack report" || echo "leakwatch stacks --snapshot-via attach (ClrMD)"))
     g=$(column "$name" 1)
     ratio=$(awk -v a="$g" -v b="$sg" 'BEGIN { if (b > 0) printf "%.1f×", a / b; else print "—" }')
     reported=$([[ $name == stack ]] && echo "—" || column "$name" 3)

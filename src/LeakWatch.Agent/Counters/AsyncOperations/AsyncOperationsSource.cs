@@ -51,9 +51,7 @@ public sealed class AsyncOperationsSource
         _health = health;
         _time = time;
         // A pid from another namespace names another process's files here: ask the runtime for the names instead.
-        Namer = connection.ProcVisible
-            ? new AsyncOperationNamer(_target.Pid, time)
-            : new AsyncOperationNamer(_target.Pid, time, cancellation => Snapshots.EventPipe.RundownTypeNames.ReadStateMachinesAsync(_target, _client, cancellation));
+        Namer = new AsyncOperationNamer(_target.Pid, time, connection.ProcVisible ? null : token => Snapshots.EventPipe.RundownTypeNames.ReadStateMachinesAsync(_target, _client, token));
         _tracker = new AsyncOperationTracker(options.Tracking, time.GetUtcNow());
         _reporter = new AsyncOperationsReporter(options.Tracking, Namer.DisplayName, reportDropped: options.TrackCollected);
     }
