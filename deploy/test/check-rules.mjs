@@ -62,7 +62,7 @@ for (const a of alerts) {
   else if (!anchors.has(m[1])) fail(`${w}: runbook anchor #${m[1]} is not a heading in ${runbookFile}`);
   const expr = String(a.expr).replace(/"(?:[^"\\]|\\.)*"/g, '""').replace(/\{[^}]*\}/g, "").replace(/\[[^\]]*\]/g, "");
   for (const [, id, call] of expr.matchAll(/\b([a-zA-Z_:][a-zA-Z0-9_:]*)\b(\s*\()?/g)) {
-    if (call || PROMQL_WORDS.has(id) || /^\d/.test(id) || /^(pid|process_name|method|job|instance|namespace|pod|service)$/.test(id)) continue;
+    if (call || PROMQL_WORDS.has(id) || /^\d/.test(id) || /^(pid|process_name|runtime_instance|method|job|instance|namespace|pod|service)$/.test(id)) continue;
     if (!metrics.has(id)) fail(`${w}: metric ${id} is not in metrics.txt`);
   }
   if (failures.length === before) ok(`${w}: severity ${a.labels.severity}, summary/description/runbook_url (#${m[1]}), known metrics`);

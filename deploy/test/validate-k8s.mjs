@@ -145,6 +145,10 @@ for (const { where, obj } of workloads) {
   const sidecar = (pod.containers ?? []).find((c) => c.name === "leakwatch");
   if (!sidecar) continue;
   const req = (cond, msg) => { if (!cond) fail(where, `leakwatch sidecar: ${msg}`); };
+  if (obj.kind === "DaemonSet") {
+    checkNodeAgent(where, pod, sidecar, (cond, msg) => { if (!cond) fail(where, `leakwatch node agent: ${msg}`); });
+    continue;
+  }
   const port = (sidecar.ports ?? []).find((p) => p.name === "metrics");
   req(port?.containerPort === 9473, "needs port `metrics` = 9473");
   req(sidecar.readinessProbe?.httpGet?.path === "/readyz" && sidecar.readinessProbe?.httpGet?.port === "metrics", "readinessProbe must be GET /readyz on port metrics");
@@ -180,6 +184,23 @@ for (const { where, obj } of workloads) {
     }
   }
   ok(`${where}: leakwatch sidecar settings (${pod.shareProcessNamespace ? "shared-pid" : "diagnostic-port"} variant)`);
+}
+
+// The node agent (DaemonSet): hostPID, --all, root with SYS_PTRACE and DAC_OVERRIDE only, probes and limits.
+function checkNodeAgent(where, pod, agent, req) {
+  const args = agent.args ?? [];
+  req(pod.hostPID === true, "needs hostPID: true to see the node's processes");
+  req(args[0] === "attach" && args.includes("--all"), "args must be `attach --all ...`");
+  req(args.includes("--urls") && args[args.indexOf("--urls") + 1] === "http://0.0.0.0:9473", "args must include --urls http://0.0.0.0:9473");
+  req((agent.ports ?? []).some((p) => p.name === "metrics" && p.containerPort === 9473), "needs port `metrics` = 9473");
+  req(agent.readinessProbe?.httpGet?.path === "/readyz" && agent.livenessProbe?.httpGet?.path === "/healthz", "needs /readyz and /healthz probes");
+  req(agent.resources?.limits?.memory && agent.resources?.requests?.memory, "needs memory requests and limits");
+  const sc = agent.securityContext ?? {};
+  const added = [...(sc.capabilities?.add ?? [])].sort().join(",");
+  req((sc.capabilities?.drop ?? []).includes("ALL") && added === "DAC_OVERRIDE,SYS_PTRACE", "must drop ALL and add only SYS_PTRACE and DAC_OVERRIDE");
+  req(sc.readOnlyRootFilesystem === true && sc.allowPrivilegeEscalation === false, "needs readOnlyRootFilesystem and allowPrivilegeEscalation: false");
+  for (const e of agent.env ?? []) req(e.name.startsWith("LEAKWATCH_"), `env ${e.name} is not LEAKWATCH_-prefixed`);
+  ok(`${where}: leakwatch node agent settings`);
 }
 
 if (failures.length) {

@@ -207,6 +207,8 @@ selftest() {
   expect_fail "string where the API wants an integer" node "$T/validate-k8s.mjs" "$tmp/type.yaml"
   printf 'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: x\n' >"$tmp/kind.yaml"
   expect_fail "unknown kind" node "$T/validate-k8s.mjs" "$tmp/kind.yaml"
+  sed 's/hostPID: true/hostPID: false/' deploy/kubernetes/node-agent-daemonset.yaml >"$tmp/node.yaml"
+  expect_fail "node agent without hostPID" node "$T/validate-k8s.mjs" "$tmp/node.yaml"
   sed 's/interval: 15s/intervall: 15s/' deploy/kubernetes/podmonitor.yaml >"$tmp/pm.yaml"
   expect_fail "misspelt PodMonitor key" node "$T/validate-k8s.mjs" "$tmp/pm.yaml" deploy/kubernetes/sidecar-deployment.yaml
   node -e '

@@ -11,19 +11,20 @@ public sealed class SeriesStore : ISampleSink
 
     public void OnSample(TargetProcess target, MetricSample sample)
     {
-        var series = _targets.GetOrAdd(target.Pid, _ => new TargetSeries(target));
+        var series = _targets.GetOrAdd(target.Id, _ => new TargetSeries(target));
         series.Latest[(sample.Name, sample.Labels)] = sample;
     }
 
     public void OnSeriesEnded(TargetProcess target, string name, LabelSet labels)
     {
-        if (_targets.TryGetValue(target.Pid, out var series))
+        if (_targets.TryGetValue(target.Id, out var series))
         {
             series.Latest.TryRemove((name, labels), out _);
         }
     }
 
-    public void RemoveTarget(int pid) => _targets.TryRemove(pid, out _);
+    /// <summary>Forgets a target by its <see cref="TargetProcess.Id"/> (several sidecar apps are pid 1).</summary>
+    public void RemoveTarget(int id) => _targets.TryRemove(id, out _);
 
     /// <summary>A consistent copy to render, targets by pid, series by name then labels.</summary>
     public IReadOnlyList<TargetView> Snapshot() =>

@@ -56,7 +56,7 @@ public static class LeakWatchOptionsBinder
                 Snapshot = new SnapshotOptions
                 {
                     MaxPause = configuration.MaxPause ?? SnapshotDefaults.MaxPause,
-                    Route = configuration.SnapshotVia == "dump" ? SnapshotRoute.Dump : SnapshotRoute.Attach,
+                    Route = SnapshotRoutes.Parse(configuration.SnapshotVia),
                 },
             },
             AsyncOperations = new AsyncOperationsOptions

@@ -74,14 +74,14 @@ public sealed class PrometheusExporter : ISampleSink
     }
 
     /// <summary>Drops every series of a process that is gone, so dashboards do not show it frozen.</summary>
-    public void RemoveTarget(int pid)
+    public void RemoveTarget(TargetProcess target)
     {
-        _summaries.RemoveTarget(pid);
+        _summaries.RemoveTarget(target);
         lock (_gate)
         {
             foreach (var family in _families.Values)
             {
-                foreach (var labels in LabelledValues(family.Collector).Where(v => TargetLabels.BelongsTo(v, pid)).ToList())
+                foreach (var labels in LabelledValues(family.Collector).Where(v => TargetLabels.BelongsTo(v, target)).ToList())
                 {
                     RemoveLabelled(family.Collector, labels);
                 }
@@ -89,11 +89,21 @@ public sealed class PrometheusExporter : ISampleSink
         }
     }
 
+    /// <summary>
+    /// The exposition. A family's label names are fixed, so every per-target series has <c>runtime_instance</c>; it is
+    /// empty except in listen mode, and an empty label is the same as none to Prometheus, so it is left out here
+    /// rather than shown on every line. (Label values escape their quotes, so the pattern cannot occur inside one.)
+    /// </summary>
     public async Task WriteAsync(Stream destination, CancellationToken cancellation)
     {
-        await Registry.CollectAndExportAsTextAsync(destination, cancellation).ConfigureAwait(false);
-        await _summaries.WriteAsync(destination, cancellation).ConfigureAwait(false);
+        using var buffer = new MemoryStream();
+        await Registry.CollectAndExportAsTextAsync(buffer, cancellation).ConfigureAwait(false);
+        await _summaries.WriteAsync(buffer, cancellation).ConfigureAwait(false);
+        var text = System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+        await destination.WriteAsync(System.Text.Encoding.UTF8.GetBytes(text.Replace(EmptyRuntimeInstance, "", StringComparison.Ordinal)), cancellation).ConfigureAwait(false);
     }
+
+    private const string EmptyRuntimeInstance = "," + TargetLabels.RuntimeInstanceName + "=\"\"";
 
     private Family? FamilyFor(MetricSample sample)
     {
@@ -122,7 +132,8 @@ public sealed class PrometheusExporter : ISampleSink
         var values = new string[family.LabelNames.Length];
         values[0] = TargetLabels.PidText(target.Pid);
         values[1] = target.Name;
-        for (var i = 2; i < values.Length; i++)
+        values[2] = target.RuntimeInstance;
+        for (var i = TargetLabels.TargetNames.Count; i < values.Length; i++)
         {
             var name = family.LabelNames[i];
             values[i] = sampleLabels[name] ?? StaticLabel(name) ?? "";

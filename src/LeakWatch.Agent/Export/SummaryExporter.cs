@@ -23,6 +23,11 @@ internal sealed class SummaryExporter(TargetLabels targetLabels)
         var labels = sample.Labels
             .With("pid", TargetLabels.PidText(target.Pid))
             .With("process_name", target.Name);
+        if (target.RuntimeInstance.Length > 0)
+        {
+            labels = labels.With(TargetLabels.RuntimeInstanceName, target.RuntimeInstance);
+        }
+
         foreach (var (name, value) in targetLabels.Static.Where(l => labels[l.Key] is null))
         {
             labels = labels.With(name, value);
@@ -34,11 +39,19 @@ internal sealed class SummaryExporter(TargetLabels targetLabels)
         }
     }
 
-    public void RemoveTarget(int pid)
+    public void RemoveTarget(TargetProcess target)
     {
         lock (_gate)
         {
-            _store.RemoveWhere("pid", TargetLabels.PidText(pid));
+            // A runtime instance names one target; a pid does only where there are no instances (no listen mode).
+            if (target.RuntimeInstance.Length > 0)
+            {
+                _store.RemoveWhere(TargetLabels.RuntimeInstanceName, target.RuntimeInstance);
+            }
+            else
+            {
+                _store.RemoveWhere("pid", TargetLabels.PidText(target.Pid));
+            }
         }
     }
 

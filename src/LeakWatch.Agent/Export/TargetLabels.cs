@@ -5,17 +5,22 @@ namespace LeakWatch.Agent.Export;
 
 /// <summary>
 /// The labels every per-target series carries, built in one place for the exporter, the rules' and the snapshots'
-/// series: <c>pid</c>, <c>process_name</c>, then the user's <c>--label</c>s in name order, then the family's own.
+/// series: <c>pid</c>, <c>process_name</c>, <c>runtime_instance</c>, then the user's <c>--label</c>s in name order,
+/// then the family's own. <c>runtime_instance</c> (the runtime's instance cookie, listen mode only; empty, so absent
+/// on /metrics, otherwise) tells apart runtimes that report the same pid: sidecar apps in their own pid namespaces
+/// are all pid 1, and a restarted one is a new instance.
 /// </summary>
 public sealed class TargetLabels
 {
-    public static readonly IReadOnlyList<string> TargetNames = ["pid", "process_name"];
+    public const string RuntimeInstanceName = "runtime_instance";
+
+    public static readonly IReadOnlyList<string> TargetNames = ["pid", "process_name", RuntimeInstanceName];
 
     /// <param name="staticLabels">The user's labels.</param>
     /// <param name="ownNames">Label names the family sets itself (rule, signal): a user label of that name is left out.</param>
     public TargetLabels(IReadOnlyDictionary<string, string> staticLabels, params string[] ownNames)
     {
-        Static = staticLabels.Where(l => !ownNames.Contains(l.Key)).OrderBy(l => l.Key, StringComparer.Ordinal).ToArray();
+        Static = staticLabels.Where(l => !ownNames.Contains(l.Key) && l.Key != RuntimeInstanceName).OrderBy(l => l.Key, StringComparer.Ordinal).ToArray();
     }
 
     /// <summary>The user's labels in name order.</summary>
@@ -25,10 +30,10 @@ public sealed class TargetLabels
 
     public string[] Names(params string[] own) => [.. TargetNames, .. Static.Select(l => l.Key), .. own];
 
-    public string[] Values(TargetProcess target, params string[] own) => Values(target.Pid, target.Name, own);
+    public string[] Values(TargetProcess target, params string[] own) =>
+        [PidText(target.Pid), target.Name, target.RuntimeInstance, .. Static.Select(l => l.Value), .. own];
 
-    public string[] Values(int pid, string processName, params string[] own) => [PidText(pid), processName, .. Static.Select(l => l.Value), .. own];
-
-    /// <summary>Whether a series' label values belong to <paramref name="pid"/> (pid comes first).</summary>
-    public static bool BelongsTo(string[] values, int pid) => values.Length > 0 && values[0] == PidText(pid);
+    /// <summary>Whether a series' label values belong to <paramref name="target"/> (pid first, runtime instance third).</summary>
+    public static bool BelongsTo(string[] values, TargetProcess target) =>
+        values.Length > 2 && values[0] == PidText(target.Pid) && values[2] == target.RuntimeInstance;
 }

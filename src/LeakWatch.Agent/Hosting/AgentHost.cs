@@ -36,9 +36,9 @@ public sealed class AgentHost : IAsyncDisposable
         Snapshots = new SnapshotRecorder(new SnapshotService(time), options.Snapshots, Exporter.Registry, options.Labels, time);
         Lifetime.Stopped += target =>
         {
-            Exporter.RemoveTarget(target.Pid);
-            Store.RemoveTarget(target.Pid);
-            Snapshots.ForgetTarget(target.Pid);
+            Exporter.RemoveTarget(target);
+            Store.RemoveTarget(target.Id);
+            Snapshots.ForgetTarget(target);
         };
         _rules = new RulePipeline(options, Exporter.Registry, Health, Snapshots, Lifetime, Say);
 
@@ -48,7 +48,7 @@ public sealed class AgentHost : IAsyncDisposable
             sinks.Add(new FirstSampleSink(() => _ready = true));
         }
 
-        List<ITargetSource> sources = [new TargetWatcher(options.Counters, Health, time)];
+        List<ITargetSource> sources = [new TargetWatcher(options.Counters, Health, time), new ProcAbsence(options.Counters.Interval, Health, time), new ContainerInfoSource(time)];
         if (options.AsyncOperations.Enabled)
         {
             sources.Add(new AsyncOperationsTargetSource(options.AsyncOperations, options.Counters.Interval, Health, time, Snapshots, Lifetime));

@@ -8,7 +8,8 @@ namespace LeakWatch.Agent.Hosting;
 
 /// <summary>
 /// The live count of pending async operations of each target, beside its counters, recalibrated by every snapshot
-/// of that target (one taken before the count started, a baseline, is kept until it starts).
+/// of that target (one taken before the count started, a baseline, is kept until it starts). Its live counts per
+/// method go into snapshots that could not walk async chains (the EventPipe route). Keyed by <see cref="TargetProcess.Id"/>.
 /// </summary>
 internal sealed class AsyncOperationsTargetSource : ITargetSource
 {
@@ -26,8 +27,9 @@ internal sealed class AsyncOperationsTargetSource : ITargetSource
         _health = health;
         _time = time;
         snapshots.Taken += OnSnapshotTaken;
-        snapshots.DroppedAsyncOf = pid => _running.TryGetValue(pid, out var source) ? source.DroppedMethods() : [];
-        lifetime.Stopped += target => _snapshotsBeforeStart.TryRemove(target.Pid, out _);
+        snapshots.DroppedAsyncOf = target => _running.TryGetValue(target.Id, out var source) ? source.DroppedMethods() : [];
+        snapshots.PendingOperations = target => _running.TryGetValue(target.Id, out var source) ? source.PendingByMethod() : null;
+        lifetime.Stopped += target => _snapshotsBeforeStart.TryRemove(target.Id, out _);
     }
 
     public string Name => "async_operations";
@@ -36,31 +38,31 @@ internal sealed class AsyncOperationsTargetSource : ITargetSource
     {
         var source = new AsyncOperationsSource(target, _options, _interval, _health, _time);
         source.Warning += warn;
-        if (_snapshotsBeforeStart.TryRemove(target.Process.Pid, out var baseline))
+        if (_snapshotsBeforeStart.TryRemove(target.Process.Id, out var baseline))
         {
             source.Calibrate(baseline); // a baseline snapshot taken at attach: counts start from the absolute figures
         }
 
-        _running[target.Process.Pid] = source;
+        _running[target.Process.Id] = source;
         try
         {
             await source.RunAsync(sink, cancellation).ConfigureAwait(false);
         }
         finally
         {
-            _running.TryRemove(target.Process.Pid, out _);
+            _running.TryRemove(target.Process.Id, out _);
         }
     }
 
     private void OnSnapshotTaken(TargetProcess target, StackSnapshot snapshot)
     {
-        if (_running.TryGetValue(target.Pid, out var source))
+        if (_running.TryGetValue(target.Id, out var source))
         {
             source.Calibrate(snapshot);
         }
         else
         {
-            _snapshotsBeforeStart[target.Pid] = snapshot;
+            _snapshotsBeforeStart[target.Id] = snapshot;
         }
     }
 }

@@ -47,7 +47,9 @@ internal static class DiagnosticPortDiscovery
                    ?? $"pid-{pid}";
         var procVisible = pid != Environment.ProcessId && IsSameProcess(ProcFs.Arguments(pid), name);
         var version = info?.RuntimeVersion ?? (procVisible ? RuntimeVersionProbe.FromMappedCoreLib(pid) : null);
-        return (new TargetProcess(pid, name, commandLine, version), procVisible);
+        // The connection, not the pid, is how snapshots and sessions reach it; the cookie is its runtime_instance label.
+        var reach = new RuntimeConnection(connection.Client, procVisible, connection.RuntimeInstanceCookie);
+        return (new TargetProcess(pid, name, commandLine, version) { Connection = reach }, procVisible);
     }
 
     /// <summary>

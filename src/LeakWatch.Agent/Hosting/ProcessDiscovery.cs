@@ -3,7 +3,10 @@ using LeakWatch.Agent.Targets;
 
 namespace LeakWatch.Agent.Hosting;
 
-/// <summary><c>--all</c>: lists the processes every <see cref="TargetsOptions.DiscoveryInterval"/> and watches new ones.</summary>
+/// <summary>
+/// <c>--all</c>: lists the processes every <see cref="TargetsOptions.DiscoveryInterval"/> and watches new ones, also
+/// those of other containers whose socket is in their own /tmp (<see cref="ContainerTargets"/>: a node agent).
+/// </summary>
 internal static class ProcessDiscovery
 {
     public static async Task RunAsync(TargetsOptions options, TargetSupervisor supervisor, TimeProvider time, Action ready, CancellationToken cancellation)
@@ -12,7 +15,8 @@ internal static class ProcessDiscovery
         ready();
         do
         {
-            var pids = TargetResolver.ListAttachablePids();
+            var containers = ContainerTargets.Find();
+            var pids = TargetResolver.ListAttachablePids().Union(containers.Keys).ToList();
             supervisor.ForgetIgnoredExcept(pids);
             foreach (var pid in pids.Where(p => !supervisor.IsWatching(Key(p)) && !supervisor.IsIgnored(p)))
             {
@@ -21,7 +25,7 @@ internal static class ProcessDiscovery
                     continue; // too young to enable event sources safely; the next round picks it up
                 }
 
-                var target = TargetResolver.Describe(pid);
+                var target = ContainerTargets.Describe(pid, containers);
                 if (options.NameFilter is { } name && !TargetResolver.Matches(target, name))
                 {
                     supervisor.Ignore(pid);

@@ -13,7 +13,9 @@ namespace LeakWatch.Agent.Hosting;
 /// <c>POST /snapshots?pid=N</c>: a stack snapshot on demand, for an incident reached through
 /// <c>kubectl port-forward</c>. Off (404) unless an API key is configured; 401 without the right
 /// <c>Authorization: Bearer KEY</c>; 429 while another snapshot runs; 404 for a pid the agent does not watch.
-/// <c>pid</c> may be left out when exactly one process is watched. Answers the summary lines as text, or JSON with
+/// <c>pid</c> may be left out when exactly one process is watched; <c>runtime_instance</c> picks one of several
+/// sidecar apps that all report the same pid. The target is reached through the connection it came from: a pid from
+/// another pid namespace is never ptraced here (<see cref="SnapshotRouting"/> takes the EventPipe route). Answers the summary lines as text, or JSON with
 /// <c>Accept: application/json</c>.
 /// </summary>
 public sealed class SnapshotEndpoint(SnapshotRecorder recorder, ApiKeyCheck? apiKey, Func<IReadOnlyList<TargetProcess>> targets, Action<string> message)
@@ -53,7 +55,14 @@ public sealed class SnapshotEndpoint(SnapshotRecorder recorder, ApiKeyCheck? api
         }
         else
         {
-            target = int.TryParse(pidText, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? watched.FirstOrDefault(t => t.Pid == pid) : null;
+            var (found, ambiguity) = TargetSelection.ByPid(watched, pidText, context.Request.QueryString[TargetLabels.RuntimeInstanceName]);
+            if (ambiguity is not null)
+            {
+                await MetricsServer.WriteTextAsync(response, HttpStatusCode.BadRequest, ambiguity + "\n", cancellation).ConfigureAwait(false);
+                return;
+            }
+
+            target = found;
             if (target is null)
             {
                 await MetricsServer.WriteTextAsync(response, HttpStatusCode.NotFound, $"not watching a process with pid {pidText}\n", cancellation).ConfigureAwait(false);
@@ -104,6 +113,11 @@ public sealed class SnapshotEndpoint(SnapshotRecorder recorder, ApiKeyCheck? api
             json.WriteStartObject();
             json.WriteNumber("pid", target.Pid);
             json.WriteString("processName", target.Name);
+            if (target.RuntimeInstance.Length > 0)
+            {
+                json.WriteString("runtimeInstance", target.RuntimeInstance);
+            }
+
             json.WriteString("reason", summary.Reason);
             if (summary.Snapshot is { } snapshot)
             {

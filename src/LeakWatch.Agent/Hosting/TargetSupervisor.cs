@@ -126,8 +126,10 @@ internal sealed class TargetSupervisor(
         }
     }
 
+    /// <summary>"Orders (pid 1, .NET 10.0.1, runtime_instance 3f2a...)": the instance only where the pid is another namespace's.</summary>
     public static string Describe(TargetProcess target) =>
-        $"{target.Name} (pid {target.Pid}, {(target.RuntimeVersion is { } version ? $".NET {version.ToString(3)}" : ".NET (version unknown)")})";
+        $"{target.Name} (pid {target.Pid}, {(target.RuntimeVersion is { } version ? $".NET {version.ToString(3)}" : ".NET (version unknown)")}" +
+        $"{(target.PidVisible ? "" : $", runtime_instance {target.RuntimeInstance}")})";
 
     private async Task RunCompanionAsync(ITargetSource source, TargetConnection target, Action<string> warn, CancellationToken cancellation)
     {

@@ -17,7 +17,7 @@ public sealed class RuleEvaluationSink : ISampleSink
     private readonly ActionThrottle _throttle;
     private readonly RuleMetrics _metrics;
     private readonly LeakActionRunner _actions;
-    private readonly HashSet<(int Pid, string Rule, string Signal)> _watched = [];
+    private readonly HashSet<(int Id, string Rule, string Signal)> _watched = [];
 
     public RuleEvaluationSink(RuleSetOptions options, RuleMetrics metrics, LeakActionRunner actions)
     {
@@ -47,7 +47,10 @@ public sealed class RuleEvaluationSink : ISampleSink
         lock (_gate)
         {
             AnnounceWatched(target, sample);
-            verdicts = _engine.Observe(target.Pid, sample);
+            // The engine keys by the agent's id (several sidecar apps are pid 1); people read the app's pid.
+            verdicts = target.Id == target.Pid
+                ? _engine.Observe(target.Pid, sample)
+                : _engine.Observe(target.Id, sample).Select(v => v with { Pid = target.Pid }).ToList();
         }
 
         foreach (var verdict in verdicts)
@@ -61,7 +64,7 @@ public sealed class RuleEvaluationSink : ISampleSink
                     bool stillWatched;
                     lock (_gate)
                     {
-                        stillWatched = _watched.Contains((target.Pid, verdict.Rule, verdict.SeriesText));
+                        stillWatched = _watched.Contains((target.Id, verdict.Rule, verdict.SeriesText));
                     }
 
                     if (stillWatched)
@@ -81,11 +84,11 @@ public sealed class RuleEvaluationSink : ISampleSink
     /// </summary>
     public void RemoveTarget(TargetProcess target)
     {
-        List<(int Pid, string Rule, string Signal)> forgotten;
+        List<(int Id, string Rule, string Signal)> forgotten;
         lock (_gate)
         {
-            _engine.RemoveProcess(target.Pid);
-            forgotten = _watched.Where(w => w.Pid == target.Pid).ToList();
+            _engine.RemoveProcess(target.Id);
+            forgotten = _watched.Where(w => w.Id == target.Id).ToList();
             _watched.ExceptWith(forgotten);
         }
 
@@ -99,7 +102,7 @@ public sealed class RuleEvaluationSink : ISampleSink
     {
         _metrics.Fired(trigger.Target, trigger.Rule, trigger.Verdict.SeriesText);
         Triggered?.Invoke(trigger);
-        if (_throttle.TryAcquire(trigger.Rule, trigger.Target.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture), trigger.Verdict.Timestamp))
+        if (_throttle.TryAcquire(trigger.Rule, trigger.Target.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), trigger.Verdict.Timestamp))
         {
             _actions.TryEnqueue(trigger);
         }
@@ -125,15 +128,15 @@ public sealed class RuleEvaluationSink : ISampleSink
 
             var text = signal.Aggregate == SeriesAggregation.Sum || sample.Labels.Count == 0 ? signal.Series : signal.Series + sample.Labels;
             var isFallback = ReferenceEquals(signal, rule.Fallback);
-            if (isFallback && _watched.Contains((target.Pid, rule.Name, rule.Series)))
+            if (isFallback && _watched.Contains((target.Id, rule.Name, rule.Series)))
             {
                 continue;
             }
 
-            if (_watched.Add((target.Pid, rule.Name, text)))
+            if (_watched.Add((target.Id, rule.Name, text)))
             {
                 _metrics.Watch(target, rule.Name, text);
-                if (!isFallback && rule.Fallback is { } fallback && _watched.Remove((target.Pid, rule.Name, fallback.Series)))
+                if (!isFallback && rule.Fallback is { } fallback && _watched.Remove((target.Id, rule.Name, fallback.Series)))
                 {
                     // The real signal arrived: the fallback's series would otherwise sit at 0 forever.
                     _metrics.Forget(target, rule.Name, fallback.Series);

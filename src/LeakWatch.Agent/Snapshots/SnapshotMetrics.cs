@@ -1,4 +1,5 @@
 using LeakWatch.Agent.Export;
+using LeakWatch.Agent.Targets;
 using LeakWatch.Core.Stacks;
 using Prometheus;
 
@@ -36,16 +37,16 @@ internal sealed class SnapshotMetrics
         _sections = new SnapshotSectionMetrics(factory, extra => Names(extra));
     }
 
-    public void Record(StackSnapshot snapshot, string reason, int topGroups, int labelLength)
+    public void Record(TargetProcess process, StackSnapshot snapshot, string reason, int topGroups, int labelLength)
     {
-        var target = _labels.Values(snapshot.Pid, snapshot.ProcessName);
+        var target = _labels.Values(process);
         lock (_gate)
         {
             _snapshots.WithLabels([.. target, reason]).Inc();
             _duration.WithLabels(target).Set(snapshot.DurationMs / 1000);
             _pause.WithLabels(target).Set(snapshot.PausedMs / 1000);
 
-            if (_publishedGroups.Remove(snapshot.Pid, out var previous))
+            if (_publishedGroups.Remove(process.Id, out var previous))
             {
                 foreach (var labels in previous)
                 {
@@ -56,29 +57,29 @@ internal sealed class SnapshotMetrics
             var published = new List<string[]>();
             Publish(_threadsByStack, "threads", target, snapshot.Threads.Groups.Take(topGroups).Select(g => (g.Frames, g.Count)), labelLength, published);
             Publish(_tasksByChain, "tasks", target, snapshot.Tasks.Groups.Take(topGroups).Select(g => (g.Chain, g.Count)), labelLength, published);
-            _publishedGroups[snapshot.Pid] = published;
-            _sections.Record(snapshot, target, topGroups, labelLength);
+            _publishedGroups[process.Id] = published;
+            _sections.Record(process.Id, snapshot, target, topGroups, labelLength);
         }
     }
 
-    public void RecordWriteFailure(StackSnapshot snapshot, string reason)
+    public void RecordWriteFailure(TargetProcess process, string reason)
     {
         lock (_gate)
         {
-            _writeFailures.WithLabels([.. _labels.Values(snapshot.Pid, snapshot.ProcessName), reason]).Inc();
+            _writeFailures.WithLabels([.. _labels.Values(process), reason]).Inc();
         }
     }
 
     /// <summary>Removes every snapshot series of a process that is gone.</summary>
-    public void RemoveTarget(int pid)
+    public void RemoveTarget(TargetProcess target)
     {
         lock (_gate)
         {
-            _publishedGroups.Remove(pid);
-            _sections.Remove(pid);
+            _publishedGroups.Remove(target.Id);
+            _sections.Remove(target.Id);
             foreach (var gauge in new[] { _duration, _pause, _threadsByStack, _tasksByChain })
             {
-                foreach (var labels in gauge.GetAllLabelValues().Where(v => TargetLabels.BelongsTo(v, pid)).ToList())
+                foreach (var labels in gauge.GetAllLabelValues().Where(v => TargetLabels.BelongsTo(v, target)).ToList())
                 {
                     gauge.RemoveLabelled(labels);
                 }
@@ -86,7 +87,7 @@ internal sealed class SnapshotMetrics
 
             foreach (var counter in new[] { _snapshots, _writeFailures })
             {
-                foreach (var labels in counter.GetAllLabelValues().Where(v => TargetLabels.BelongsTo(v, pid)).ToList())
+                foreach (var labels in counter.GetAllLabelValues().Where(v => TargetLabels.BelongsTo(v, target)).ToList())
                 {
                     counter.RemoveLabelled(labels);
                 }

@@ -12,7 +12,8 @@ namespace LeakWatch.Agent.Snapshots;
 /// snapshot, compares it with the previous one of the same process (or the baseline), writes json, txt and folded
 /// files into <see cref="SnapshotRecorderOptions.Directory"/> with retention, updates the snapshot series on /metrics,
 /// and returns a summary whose lines lead with what grew ("+312 threads in Orders.AckWaiter.WaitForAck").
-/// One snapshot at a time; triggers closer than <see cref="SnapshotRecorderOptions.MinInterval"/> to the previous triggered one are skipped.
+/// One snapshot at a time; triggers closer than <see cref="SnapshotRecorderOptions.MinInterval"/> to the previous triggered
+/// one of the same target are skipped. State is kept by <see cref="TargetProcess.Id"/> (several sidecar apps are pid 1).
 /// </summary>
 public sealed class SnapshotRecorder : IDisposable
 {
@@ -27,7 +28,8 @@ public sealed class SnapshotRecorder : IDisposable
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
     private readonly Dictionary<int, StackSnapshot> _previous = [];
-    private DateTimeOffset? _lastTaken;
+    // Per target: one app's leak must not cost another app's leak its report (several apps on one socket or node).
+    private readonly Dictionary<int, DateTimeOffset> _lastTaken = [];
 
     /// <param name="registry">The registry /metrics serves (PrometheusExporter.Registry); null publishes nothing.</param>
     /// <param name="staticLabels">The user's --label pairs, added to every snapshot series like to every target series.</param>
@@ -78,18 +80,25 @@ public sealed class SnapshotRecorder : IDisposable
     }
 
     /// <summary>Drops what is kept about a process that is gone: its comparison snapshot and its series on /metrics.</summary>
-    public void ForgetTarget(int pid)
+    public void ForgetTarget(TargetProcess target)
     {
         lock (_previous)
         {
-            _previous.Remove(pid);
+            _previous.Remove(target.Id);
+            _lastTaken.Remove(target.Id);
         }
 
-        _metrics?.RemoveTarget(pid);
+        _metrics?.RemoveTarget(target);
     }
 
-    /// <summary>The live count of async methods collected unfinished, by pid, for the report (set by the session).</summary>
-    public Func<int, IReadOnlyList<DroppedAsyncMethod>>? DroppedAsyncOf { get; set; }
+    /// <summary>The live count of async methods collected unfinished of a target, for the report (set by the host).</summary>
+    public Func<TargetProcess, IReadOnlyList<DroppedAsyncMethod>>? DroppedAsyncOf { get; set; }
+
+    /// <summary>
+    /// The live pending-operation counts per method of a target (the async-operations signal), put into snapshots
+    /// that could not walk async chains (the EventPipe route); null or empty when the signal is off.
+    /// </summary>
+    public Func<TargetProcess, IReadOnlyList<PendingOperationCount>?>? PendingOperations { get; set; }
 
     public void Dispose() => _oneAtATime.Dispose();
 
@@ -109,33 +118,39 @@ public sealed class SnapshotRecorder : IDisposable
     private async Task<SnapshotSummary> TakeHoldingTurnAsync(TargetProcess target, string reason, bool skipWhenRecent, CancellationToken cancellation)
     {
         var now = _time.GetUtcNow();
-        if (skipWhenRecent && _lastTaken is { } last && now - last < _options.MinInterval)
+        if (skipWhenRecent && LastTaken(target) is { } last && now - last < _options.MinInterval)
         {
             var because = $"the previous snapshot was {(now - last).TotalSeconds:0}s ago (less than {Core.Options.DurationParser.Format(_options.MinInterval)})";
             return new SnapshotSummary { Reason = reason, SkippedBecause = because, Lines = [$"Snapshot for {reason} skipped: {because}."] };
         }
 
         var snapshot = await _service.TakeAsync(target, _options.Snapshot, cancellation).ConfigureAwait(false);
-        var lastBefore = _lastTaken;
-        if (DroppedAsyncOf?.Invoke(target.Pid) is { Count: > 0 } dropped)
+        var lastBefore = LastTaken(target);
+        if (DroppedAsyncOf?.Invoke(target) is { Count: > 0 } dropped)
         {
             snapshot = snapshot with { DroppedAsync = dropped };
         }
+
+        if (snapshot.TaskChainsSkipped is not null && PendingOperations?.Invoke(target) is { Count: > 0 } pending)
+        {
+            snapshot = snapshot with { PendingOperations = pending };
+        }
+
         if (skipWhenRecent)
         {
             // Only triggered snapshots space each other out: a baseline or a manual snapshot must not
             // cost the first leak its report.
-            _lastTaken = _time.GetUtcNow();
+            SetLastTaken(target, _time.GetUtcNow());
         }
 
         StackSnapshot? previous;
         lock (_previous)
         {
-            _previous.TryGetValue(target.Pid, out previous);
+            _previous.TryGetValue(target.Id, out previous);
             if (!snapshot.Partial || previous is null)
             {
                 // A partial snapshot undercounts: the next one is compared with the last complete one instead.
-                _previous[target.Pid] = snapshot;
+                _previous[target.Id] = snapshot;
             }
         }
 
@@ -150,12 +165,12 @@ public sealed class SnapshotRecorder : IDisposable
         {
             // Not written (disk full, permissions): counted, and the next trigger takes it again instead of being
             // skipped as too close to this one.
-            _lastTaken = lastBefore;
-            _metrics?.RecordWriteFailure(snapshot, reason);
+            SetLastTaken(target, lastBefore);
+            _metrics?.RecordWriteFailure(target, reason);
             throw;
         }
 
-        _metrics?.Record(snapshot, reason, _options.MetricsTopGroups, _options.MetricsLabelLength);
+        _metrics?.Record(target, snapshot, reason, _options.MetricsTopGroups, _options.MetricsLabelLength);
         return new SnapshotSummary
         {
             Reason = reason,
@@ -174,7 +189,7 @@ public sealed class SnapshotRecorder : IDisposable
         var partial = snapshot.Partial ? $" PARTIAL ({snapshot.PartialReason})" : "";
         var lines = new List<string>
         {
-            string.Create(c, $"Snapshot ({reason}): {snapshot.Threads.Total} threads, {snapshot.Tasks.Pending} pending tasks, target paused {snapshot.PausedMs:0} ms{partial}{where}"),
+            string.Create(c, $"Snapshot ({reason}): {snapshot.Threads.Total} threads, {TasksPart(snapshot)}, target paused {snapshot.PausedMs:0} ms{partial}{where}"),
         };
         if (reason == BaselineReason)
         {
@@ -192,6 +207,33 @@ public sealed class SnapshotRecorder : IDisposable
 
         return lines;
     }
+
+    private DateTimeOffset? LastTaken(TargetProcess target)
+    {
+        lock (_previous)
+        {
+            return _lastTaken.TryGetValue(target.Id, out var last) ? last : null;
+        }
+    }
+
+    private void SetLastTaken(TargetProcess target, DateTimeOffset? at)
+    {
+        lock (_previous)
+        {
+            if (at is { } value)
+            {
+                _lastTaken[target.Id] = value;
+            }
+            else
+            {
+                _lastTaken.Remove(target.Id);
+            }
+        }
+    }
+
+    private static string TasksPart(StackSnapshot snapshot) => snapshot.TaskChainsSkipped is null
+        ? string.Create(CultureInfo.InvariantCulture, $"{snapshot.Tasks.Pending} pending tasks")
+        : string.Create(CultureInfo.InvariantCulture, $"{snapshot.PendingOperations.Sum(o => o.Pending)} pending async operations (live count; chains not walked: {snapshot.TaskChainsSkipped})");
 
     private List<string> WriteFiles(StackSnapshot snapshot, string reason, StackSnapshot? previous, SnapshotDiff diff)
     {

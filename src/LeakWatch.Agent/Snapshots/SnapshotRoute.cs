@@ -8,4 +8,18 @@ public enum SnapshotRoute
 
     /// <summary>A heap dump written through the diagnostic port, analysed, then deleted: for when ptrace is refused.</summary>
     Dump,
+
+    /// <summary>Thread stacks only, sampled over the diagnostic connection: no ptrace, no shared namespace, a pause of milliseconds.</summary>
+    EventPipe,
+}
+
+/// <summary>The <c>--snapshot-via</c> words (validated by the setting before they get here).</summary>
+public static class SnapshotRoutes
+{
+    public static SnapshotRoute Parse(string? via) => via?.Trim().ToLowerInvariant() switch
+    {
+        "dump" => SnapshotRoute.Dump,
+        "eventpipe" => SnapshotRoute.EventPipe,
+        _ => SnapshotRoute.Attach,
+    };
 }

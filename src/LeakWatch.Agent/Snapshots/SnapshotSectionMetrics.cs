@@ -23,9 +23,10 @@ internal sealed class SnapshotSectionMetrics
         _descriptors = factory.CreateGauge("leakwatch_fds_by_target", "Open file descriptors in each of the largest groups of the latest snapshot (kind, normalised target).", names(["kind", "target"]));
     }
 
-    public void Record(StackSnapshot snapshot, string[] target, int top, int labelLength)
+    /// <param name="id">The target's <see cref="Targets.TargetProcess.Id"/>.</param>
+    public void Record(int id, StackSnapshot snapshot, string[] target, int top, int labelLength)
     {
-        Remove(snapshot.Pid);
+        Remove(id);
         var published = new List<(Gauge, string[])>();
         void Set(Gauge gauge, string[] labels, double value)
         {
@@ -51,12 +52,12 @@ internal sealed class SnapshotSectionMetrics
             Set(_descriptors, [.. target, group.Key.Kind, group.Key.Target], group.Sum(g => g.Count));
         }
 
-        _published[snapshot.Pid] = published;
+        _published[id] = published;
     }
 
-    public void Remove(int pid)
+    public void Remove(int id)
     {
-        if (_published.Remove(pid, out var previous))
+        if (_published.Remove(id, out var previous))
         {
             foreach (var (gauge, labels) in previous)
             {

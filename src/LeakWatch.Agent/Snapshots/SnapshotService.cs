@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using LeakWatch.Agent.Snapshots.EventPipe;
 using LeakWatch.Agent.Targets;
 using LeakWatch.Core;
 using LeakWatch.Core.Stacks;
@@ -10,7 +11,8 @@ namespace LeakWatch.Agent.Snapshots;
 
 /// <summary>
 /// Takes stack snapshots of a target: live (<see cref="AttachWalk"/>: frozen to copy, or frozen for the walk) or from a
-/// temporary dump. Safety first: the target is resumed on every path (the freezer is disposed in a finally; Ctrl+C,
+/// temporary dump, or thread stacks only over EventPipe (<see cref="SnapshotRouting"/>: asked for, a pid from another
+/// namespace, ptrace refused). Safety first: the target is resumed on every path (the freezer is disposed in a finally; Ctrl+C,
 /// SIGTERM and process exit stop the walk and wait for the resume; if this process dies, nothing is left pending), the
 /// pause is bounded by <see cref="SnapshotOptions.MaxPause"/>, and a temporary dump is deleted on every path.
 /// </summary>
@@ -23,6 +25,23 @@ public sealed class SnapshotService : ISnapshotTaker
     public async Task<StackSnapshot> TakeAsync(TargetProcess target, SnapshotOptions options, CancellationToken cancellation)
     {
         options.Validate();
+        if (SnapshotRouting.ThreadStacksOnlyBecause(target, options) is { } because)
+        {
+            return await EventPipeSnapshots.TakeAsync(target, options, because, _time, cancellation).ConfigureAwait(false);
+        }
+
+        try
+        {
+            return await WalkHeapAsync(target, options, cancellation).ConfigureAwait(false);
+        }
+        catch (LeakWatchException refused) when (SnapshotRouting.FallsBackToEventPipe(refused, options))
+        {
+            return await EventPipeSnapshots.TakeAsync(target, options, SnapshotRouting.PtraceRefused, _time, cancellation).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<StackSnapshot> WalkHeapAsync(TargetProcess target, SnapshotOptions options, CancellationToken cancellation)
+    {
         var takenAt = _time.GetUtcNow();
         var started = Stopwatch.GetTimestamp();
         var result = options.Route == SnapshotRoute.Dump
@@ -148,7 +167,7 @@ public sealed class SnapshotService : ISnapshotTaker
             try
             {
                 // The runtime's createdump writes the file mode 0600: readable by the target's user only.
-                await new DiagnosticsClient(target.Pid).WriteDumpAsync(DumpType.WithHeap, path, logDumpGeneration: false, cancellation).ConfigureAwait(false);
+                await EventPipeSnapshots.ClientFor(target).WriteDumpAsync(DumpType.WithHeap, path, logDumpGeneration: false, cancellation).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -11,6 +11,9 @@ namespace LeakWatch.Agent.Targets;
 /// </summary>
 public sealed class DiagnosticPortListener : IAsyncDisposable
 {
+    /// <summary>sun_path is 108 bytes on Linux, one of them the terminating zero.</summary>
+    private const int MaxSocketPathBytes = 107;
+
     private readonly DiagnosticsClientInternals.ReversedServer _server;
     private bool _disposed;
 
@@ -31,16 +34,29 @@ public sealed class DiagnosticPortListener : IAsyncDisposable
             throw new LeakWatchException(ExitCode.InvalidConfiguration, $"--diagnostic-port: the directory of {path} does not exist; mount a volume shared with the app there.");
         }
 
+        if (System.Text.Encoding.UTF8.GetByteCount(System.IO.Path.GetFullPath(path)) > MaxSocketPathBytes)
+        {
+            throw new LeakWatchException(ExitCode.InvalidConfiguration, $"--diagnostic-port: {path} is longer than the {MaxSocketPathBytes} bytes a Unix socket path may have; use a shorter path such as /diag/leakwatch.sock.");
+        }
+
         RemoveStaleSocket(path);
         try
         {
             return new DiagnosticPortListener(path, DiagnosticsClientInternals.StartServer(path));
         }
-        catch (Exception e) when (e is SocketException or IOException or UnauthorizedAccessException)
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
         {
             throw new LeakWatchException(
-                e is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } ? ExitCode.PortUnavailable : ExitCode.InvalidConfiguration,
+                ExitCode.PortUnavailable,
                 $"Cannot listen on the diagnostic port {path}: {e.Message}. Is another leakwatch listening on it? Give each agent its own socket path.",
+                e);
+        }
+        catch (Exception e) when (e is SocketException or IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            // Not created at all (a filesystem that refuses sockets, no write permission): not a port someone else holds.
+            throw new LeakWatchException(
+                ExitCode.InvalidConfiguration,
+                $"Cannot create the diagnostic port {path}: {e.Message}. Choose a writable directory on a volume shared with the app (an emptyDir such as /diag).",
                 e);
         }
     }

@@ -8,7 +8,10 @@ namespace LeakWatch.Agent.Targets;
 /// </summary>
 public sealed record TargetConnection(TargetProcess Process, DiagnosticsClient Client, Func<CancellationToken, Task<bool>> IsAliveAsync, bool ProcVisible)
 {
-    /// <summary>A process in the agent's own pid namespace, found by pid.</summary>
+    /// <summary>
+    /// A process in the agent's own pid namespace, found by pid; reached over its own socket when it has a connection
+    /// (a node agent's target in another container, whose socket is not in the agent's /tmp).
+    /// </summary>
     public static TargetConnection ByPid(TargetProcess process) =>
-        new(process, new DiagnosticsClient(process.Pid), _ => Task.FromResult(TargetResolver.ProcessExists(process.Pid)), ProcVisible: true);
+        new(process, process.Connection?.Client ?? new DiagnosticsClient(process.Pid), _ => Task.FromResult(TargetResolver.ProcessExists(process.Pid)), ProcVisible: true);
 }

@@ -9,4 +9,23 @@ public sealed record TargetProcess(int Pid, string Name, string CommandLine, Ver
 {
     /// <summary>.NET 9 added the System.Runtime meter and the EventPipe stack-walk switch.</summary>
     public bool HasRuntimeMeter => RuntimeVersion is null || RuntimeVersion.Major >= 9;
+
+    /// <summary>The runtime's own diagnostic connection (listen mode, or a node agent's socket in another container), or null: reach it by its pid.</summary>
+    public RuntimeConnection? Connection { get; init; }
+
+    /// <summary>The container it runs in (from /proc/PID/cgroup), for a process the node agent found in another container.</summary>
+    public string? ContainerId { get; init; }
+
+    /// <summary>False when <see cref="Pid"/> is from another pid namespace: never ptrace it or read its /proc.</summary>
+    public bool PidVisible => Connection?.PidVisible ?? true;
+
+    /// <summary>
+    /// The agent's key for this target's state (series, rules, snapshots): its pid when the pid is ours, otherwise a
+    /// number of the connection's own, since several sidecar apps are all pid 1. Never shown: people see <see cref="Pid"/>
+    /// and the <c>runtime_instance</c> label.
+    /// </summary>
+    public int Id => Connection is { PidVisible: false } connection ? connection.LocalId : Pid;
+
+    /// <summary>The <c>runtime_instance</c> label: the runtime's instance cookie when known (listen mode), else empty.</summary>
+    public string RuntimeInstance => Connection?.RuntimeInstance is { } cookie ? cookie.ToString("N") : "";
 }

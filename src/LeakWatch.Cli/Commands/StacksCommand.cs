@@ -35,7 +35,7 @@ internal sealed class StacksCommand : Command
             var target = Target.Resolve(parseResult);
             var options = new SnapshotOptions
             {
-                Route = parseResult.GetValue(Via)?.Trim().ToLowerInvariant() is "dump" ? SnapshotRoute.Dump : SnapshotRoute.Attach,
+                Route = SnapshotRoutes.Parse(parseResult.GetValue(Via)),
                 MaxPause = TargetOptions.DurationOrDefault(parseResult, MaxPause, SnapshotDefaults.MaxPause),
                 CopyBudget = parseResult.GetValue(CopyBudget),
             };

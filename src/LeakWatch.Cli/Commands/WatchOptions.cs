@@ -158,9 +158,10 @@ internal sealed class WatchOptions
     {
         var option = new Option<string>("--snapshot-via", "--via")
         {
-            HelpName = "attach|dump",
-            Description = "How snapshots read the target: attach (ptrace, suspended for the walk) or dump (a heap dump through the diagnostic port, " +
-                          "read and deleted; no ptrace, the dump grows with threads x stack size). --via is a deprecated alias. [env: LEAKWATCH_SNAPSHOT_VIA] [default: attach]",
+            HelpName = "attach|dump|eventpipe",
+            Description = "How snapshots read the target: attach (ptrace, suspended for the walk), dump (a heap dump through the diagnostic port, " +
+                          "read and deleted; no ptrace, the dump grows with threads x stack size) or eventpipe (thread stacks only, sampled through the " +
+                          "diagnostic port: no ptrace, a pause of milliseconds, no async chains or heap). --via is a deprecated alias. [env: LEAKWATCH_SNAPSHOT_VIA] [default: attach]",
         };
         ValidateWithSetting(option, AgentSettings.SnapshotVia);
         return option;

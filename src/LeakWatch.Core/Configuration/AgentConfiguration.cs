@@ -34,7 +34,7 @@ public sealed record AgentConfiguration
 
     public TimeSpan? MaxPause { get; init; }
 
-    /// <summary>"attach" or "dump".</summary>
+    /// <summary>"attach", "dump" or "eventpipe".</summary>
     public string? SnapshotVia { get; init; }
 
     /// <summary>A file holding the API key (a mounted secret); read by the agent, which trims one trailing newline.</summary>

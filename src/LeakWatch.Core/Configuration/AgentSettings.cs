@@ -35,7 +35,7 @@ public static class AgentSettings
     public static readonly AgentSetting SnapshotDir = new("snapshotDir", "--snapshot-dir", "LEAKWATCH_SNAPSHOT_DIR", SettingValue.Text);
     public static readonly AgentSetting SnapshotBaseline = new("snapshotBaseline", "--snapshot-baseline", "LEAKWATCH_SNAPSHOT_BASELINE", SettingValue.Boolean);
     public static readonly AgentSetting MaxPause = new("maxPause", "--max-pause", "LEAKWATCH_MAX_PAUSE", SettingValue.Duration(MinimumMaxPause, MaximumMaxPause));
-    public static readonly AgentSetting SnapshotVia = new("snapshotVia", "--snapshot-via", "LEAKWATCH_SNAPSHOT_VIA", SettingValue.Choice("attach", "dump"));
+    public static readonly AgentSetting SnapshotVia = new("snapshotVia", "--snapshot-via", "LEAKWATCH_SNAPSHOT_VIA", SettingValue.Choice("attach", "dump", "eventpipe"));
     public static readonly AgentSetting ApiKeyFile = new("apiKeyFile", "--api-key-file", "LEAKWATCH_API_KEY_FILE", SettingValue.Text);
 
     /// <summary>The key itself: only from the environment (a Kubernetes secret), never a flag or a file key.</summary>

@@ -5,7 +5,7 @@ namespace LeakWatch.Core.Options;
 /// <summary>Parses "--label key=value" into a valid Prometheus label pair, refusing names the exporter owns.</summary>
 public static class LabelParser
 {
-    private static readonly HashSet<string> Reserved = new(StringComparer.Ordinal) { "pid", "process_name", "job", "instance", "le", "quantile" };
+    private static readonly HashSet<string> Reserved = new(StringComparer.Ordinal) { "pid", "process_name", "runtime_instance", "job", "instance", "le", "quantile" };
 
     public static bool TryParse(string text, out KeyValuePair<string, string> label, out string error)
     {

@@ -84,6 +84,8 @@ public static class RuleDefaults
             Series = "process_num_threads",
             MinSlope = 1.0,
             LongWindows = LongWindowsFor(1.0),
+            // Where /proc is not visible (a sidecar in its own pid namespace): the runtime's count of its threads.
+            Fallback = new SignalOptions { Series = "leakwatch_managed_threads", MinSlope = 1.0 },
         },
         new()
         {

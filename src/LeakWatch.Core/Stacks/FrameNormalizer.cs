@@ -8,7 +8,7 @@ namespace LeakWatch.Core.Stacks;
 /// <c>ManualResetEventSlim.Wait()</c> inlined into its caller or not, <c>AsyncMethodBuilderCore.Start</c> present or
 /// not, runtime helper frames in between. The rules, in order:
 /// <list type="number">
-/// <item>names lose their signature, generic arguments and arity (<c>List`1[[...]]</c>, <c>Foo&lt;T&gt;</c>);</item>
+/// <item>names lose their signature, generic arguments and arity (<c>List`1[[...]]</c>, <c>TaskAwaiter[System.Int32]</c>, <c>Foo&lt;T&gt;</c>);</item>
 /// <item>runtime frames without a method (<c>[InlinedCallFrame]</c>, unknown) are dropped;</item>
 /// <item>frames that inlining makes come and go (execution-context and thread-start plumbing, state-machine start) are dropped;</item>
 /// <item>repeated consecutive frames (overloads calling each other) become one;</item>
@@ -151,7 +151,8 @@ public static class FrameNormalizer
                     }
 
                     break;
-                case '[' when i + 1 < text.Length && (text[i + 1] == '[' || text[i + 1] == ']' || text[i + 1] == ','):
+                case '[' when builder.Length > 0:
+                    // Generic arguments as ClrMD ("List`1[[System.Int32, ...]]") and the runtime's rundown ("TaskAwaiter[System.Int32]") write them, or an array.
                     i = SkipBalanced(text, i, '[', ']');
                     break;
                 case '<' when builder.Length > 0 && IsNamePart(builder[^1]):

@@ -28,7 +28,7 @@ public sealed record GroupGrowth(string Kind, string Name, IReadOnlyList<string>
     public string Headline => Kind switch
     {
         SnapshotDiff.TasksKind when Frames.Count > 1 => $"+{Delta} tasks in {Name}{(Location is null ? "" : $" ({Location})")} awaiting {Frames[0]} (now {Now})",
-        SnapshotDiff.ThreadsKind or SnapshotDiff.TasksKind => $"+{Delta} {Kind} in {Name} ({Where}now {Now})",
+        SnapshotDiff.ThreadsKind or SnapshotDiff.TasksKind or SnapshotDiff.OperationsKind => $"+{Delta} {Kind} in {Name} ({Where}now {Now})",
         SnapshotDiff.TimersKind => $"+{Delta} timers calling {Name} ({Where}now {Now})",
         SnapshotDiff.ObjectsKind => $"+{Delta} {Name} ({(BytesDelta >= 0 ? "+" : "")}{FormatBytes(BytesDelta)}, now {Now})",
         _ => $"+{Delta} {Kind} {Name} (now {Now})",

@@ -78,6 +78,21 @@ public static class JsonReportWriter
             }
 
             json.WriteEndArray();
+            if (snapshot.TaskChainsSkipped is not null)
+            {
+                json.WriteString("chainsSkipped", snapshot.TaskChainsSkipped);
+                json.WriteStartArray("pendingOperations");
+                foreach (var operation in snapshot.PendingOperations)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("method", operation.Method);
+                    json.WriteNumber("pending", operation.Pending);
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndArray();
+            }
+
             json.WriteEndObject();
             JsonSections.Write(json, snapshot);
 
@@ -127,6 +142,10 @@ public static class JsonReportWriter
             Tasks = new TaskSection(
                 tasks.GetProperty("pending").GetInt32(),
                 tasks.GetProperty("groups").EnumerateArray().Select(g => new TaskChainGroup(g.GetProperty("count").GetInt32(), Strings(g.GetProperty("chain"))) { Locations = Locations(g) }).ToList()),
+            TaskChainsSkipped = tasks.TryGetProperty("chainsSkipped", out var skipped) ? skipped.GetString() : null,
+            PendingOperations = tasks.TryGetProperty("pendingOperations", out var operations)
+                ? operations.EnumerateArray().Select(o => new PendingOperationCount(o.GetProperty("method").GetString() ?? "", o.GetProperty("pending").GetInt64())).ToList()
+                : [],
             Timers = JsonSections.ReadTimers(root),
             Descriptors = JsonSections.ReadDescriptors(root),
             Heap = JsonSections.ReadHeap(root),

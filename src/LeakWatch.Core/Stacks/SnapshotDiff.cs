@@ -10,6 +10,7 @@ public sealed record SnapshotDiff(IReadOnlyList<GroupGrowth> Threads, IReadOnlyL
 {
     public const string ThreadsKind = "threads";
     public const string TasksKind = "tasks";
+    public const string OperationsKind = "pending operations";
     public const string TimersKind = "timers";
     public const string ObjectsKind = "objects";
 
@@ -19,6 +20,9 @@ public sealed record SnapshotDiff(IReadOnlyList<GroupGrowth> Threads, IReadOnlyL
     public IReadOnlyList<GroupGrowth> Timers { get; init; } = [];
 
     public IReadOnlyList<GroupGrowth> Descriptors { get; init; } = [];
+
+    /// <summary>Live pending-operation counts that grew, when the snapshot could not walk async chains (a tasks growth).</summary>
+    public IReadOnlyList<GroupGrowth> Operations { get; init; } = [];
 
     /// <summary>Heap types that grew, by bytes.</summary>
     public IReadOnlyList<GroupGrowth> HeapTypes { get; init; } = [];
@@ -59,9 +63,11 @@ public sealed record SnapshotDiff(IReadOnlyList<GroupGrowth> Threads, IReadOnlyL
             ThreadsKind,
             previous?.Threads.Groups.Select(g => (g.Key, g.Count, 0L)),
             current.Threads.Groups.Select(g => new Now(g.Key, g.Count, 0, g.Headline, g.Frames, RuntimeThreads.IdleRole(g.Frames)) { Location = g.HeadlineLocation }));
+        // A snapshot that did not walk chains says nothing about them: tasks are compared with the last that did.
+        var chainsBefore = previous is { TaskChainsSkipped: null } ? previous : null;
         var tasks = Grown(
             TasksKind,
-            previous?.Tasks.Groups.Select(g => (Key(g.Chain), g.Count, 0L)),
+            chainsBefore?.Tasks.Groups.Select(g => (Key(g.Chain), g.Count, 0L)),
             current.Tasks.Groups.Select(g => new Now(Key(g.Chain), g.Count, 0, g.Headline, g.Chain, null) { Location = g.HeadlineLocation }));
         var timers = Grown(
             TimersKind,
@@ -77,15 +83,20 @@ public sealed record SnapshotDiff(IReadOnlyList<GroupGrowth> Threads, IReadOnlyL
                 current.Heap?.Types.Select(t => new Now(t.Type, t.Count, t.Bytes, t.Type, [], null)) ?? [])
             .OrderByDescending(g => g.BytesDelta)
             .ToList();
+        var operations = Grown(
+            OperationsKind,
+            previous?.PendingOperations.Select(o => (o.Method, Clamp(o.Pending), 0L)),
+            current.PendingOperations.Select(o => new Now(o.Method, Clamp(o.Pending), 0, o.Method, [o.Method], null)));
         return new SnapshotDiff(
             threads,
             tasks,
             current.Threads.Total - (previous?.Threads.Total ?? 0),
-            current.Tasks.Pending - (previous?.Tasks.Pending ?? 0))
+            current.Tasks.Pending - (chainsBefore?.Tasks.Pending ?? 0))
         {
             Timers = timers,
             Descriptors = descriptors,
             HeapTypes = heap,
+            Operations = operations,
             Lead = lead,
         };
     }
@@ -108,13 +119,15 @@ public sealed record SnapshotDiff(IReadOnlyList<GroupGrowth> Threads, IReadOnlyL
         };
     }
 
+    private static int Clamp(long count) => (int)Math.Min(count, int.MaxValue);
+
     /// <summary>The top <paramref name="count"/> headlines, for the summary printed when a rule fires.</summary>
     public IReadOnlyList<string> Headlines(int count) => All.Take(count).Select(g => g.Headline).ToList();
 
     private IEnumerable<GroupGrowth> Family(string? family) => family switch
     {
         ThreadsKind => Threads,
-        TasksKind => Tasks,
+        TasksKind => Tasks.Concat(Operations),
         TimersKind => Timers,
         DescriptorsFamily => Descriptors,
         ObjectsKind => HeapTypes,

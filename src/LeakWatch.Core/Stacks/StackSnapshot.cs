@@ -24,7 +24,7 @@ public sealed record StackSnapshot
     /// <summary>Why the snapshot is partial, for people; null when complete.</summary>
     public string? PartialReason { get; init; }
 
-    /// <summary>"attach" (live, suspended) or "dump".</summary>
+    /// <summary>"attach" (live, suspended), "dump", or "eventpipe" (thread stacks sampled over the diagnostic connection).</summary>
     public string Via { get; init; } = "attach";
 
     public string? RuntimeVersion { get; init; }
@@ -56,4 +56,10 @@ public sealed record StackSnapshot
 
     /// <summary>Async methods collected unfinished since tracking started, most first; empty when none or not tracked.</summary>
     public IReadOnlyList<DroppedAsyncMethod> DroppedAsync { get; init; } = [];
+
+    /// <summary>Why the async chains were not walked (thread stacks only), null when they were.</summary>
+    public string? TaskChainsSkipped { get; init; }
+
+    /// <summary>With <see cref="TaskChainsSkipped"/>: the live pending-operation counts per method, largest first.</summary>
+    public IReadOnlyList<PendingOperationCount> PendingOperations { get; init; } = [];
 }

@@ -46,12 +46,19 @@ public static class TextReportWriter
         }
 
         output.WriteLine();
-        output.WriteLine(string.Create(c, $"Tasks: {snapshot.Tasks.Pending} pending, {snapshot.Tasks.Groups.Sum(g => g.Count)} async chains in {snapshot.Tasks.Groups.Count} groups shown"));
-        foreach (var group in snapshot.Tasks.Groups)
+        if (snapshot.TaskChainsSkipped is { } skipped)
         {
-            var awaited = group.Chain.Count > 0 ? group.Chain[0] : AwaitedKinds.Unknown;
-            output.WriteLine(string.Create(c, $"  {group.Count.ToString(c).PadLeft(width)}  {WithLocation(group.Headline, group.HeadlineLocation)} awaiting {awaited}"));
-            WriteFrames(output, group.Chain.Select((frame, i) => WithLocation(frame, group.LocationOf(i))).ToList(), width);
+            WriteOperations(snapshot, skipped, output, width);
+        }
+        else
+        {
+            output.WriteLine(string.Create(c, $"Tasks: {snapshot.Tasks.Pending} pending, {snapshot.Tasks.Groups.Sum(g => g.Count)} async chains in {snapshot.Tasks.Groups.Count} groups shown"));
+            foreach (var group in snapshot.Tasks.Groups)
+            {
+                var awaited = group.Chain.Count > 0 ? group.Chain[0] : AwaitedKinds.Unknown;
+                output.WriteLine(string.Create(c, $"  {group.Count.ToString(c).PadLeft(width)}  {WithLocation(group.Headline, group.HeadlineLocation)} awaiting {awaited}"));
+                WriteFrames(output, group.Chain.Select((frame, i) => WithLocation(frame, group.LocationOf(i))).ToList(), width);
+            }
         }
 
         TextSections.Write(snapshot, output);
@@ -68,6 +75,25 @@ public static class TextReportWriter
 
     /// <summary>"Orders.AckWaiter.WaitForAck (AckWaiter.cs:42)", or the frame alone without a location.</summary>
     public static string WithLocation(string frame, string? location) => location is null ? frame : $"{frame} ({location})";
+
+    /// <summary>No heap walk: say why, then the live pending-operation counts, which still name the async code piling up.</summary>
+    private static void WriteOperations(StackSnapshot snapshot, string skipped, TextWriter output, int width)
+    {
+        var c = CultureInfo.InvariantCulture;
+        output.WriteLine($"Tasks: async chains not walked: {skipped}.");
+        if (snapshot.PendingOperations.Count == 0)
+        {
+            output.WriteLine("  no live pending-operation counts (the async-operations signal is off, not started yet, or needs .NET 9+)");
+            return;
+        }
+
+        output.WriteLine(string.Create(c, $"Pending async operations (live counts since attach), {snapshot.PendingOperations.Count} methods:"));
+        var countWidth = Math.Max(width, snapshot.PendingOperations.Max(o => o.Pending).ToString(c).Length);
+        foreach (var operation in snapshot.PendingOperations)
+        {
+            output.WriteLine(string.Create(c, $"  {operation.Pending.ToString(c).PadLeft(countWidth)}  {operation.Method}"));
+        }
+    }
 
     private static void WriteFrames(TextWriter output, List<string> frames, int width)
     {

@@ -73,7 +73,7 @@ public class PrometheusExporterTests
             exporter.OnHistogram(target, Histogram());
         }
 
-        exporter.RemoveTarget(Orders.Pid);
+        exporter.RemoveTarget(Orders);
 
         var lines = SampleLines(await ExpositionAsync(exporter)).Where(l => !l.StartsWith("leakwatch_agent_", StringComparison.Ordinal)).ToList();
         Assert.DoesNotContain(lines, l => l.Contains("pid=\"1804\"", StringComparison.Ordinal));

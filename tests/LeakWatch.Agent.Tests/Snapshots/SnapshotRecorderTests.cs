@@ -89,7 +89,7 @@ public sealed class SnapshotRecorderTests : IDisposable
         snapshots.Waiters = 30;
         _time.Advance(TimeSpan.FromSeconds(1));
         var complete = await recorder.OnTriggerAsync(Orders, "thread-leak", CancellationToken.None);
-        recorder.ForgetTarget(Orders.Pid);
+        recorder.ForgetTarget(Orders);
         var afterForget = await recorder.OnTriggerAsync(Orders, "thread-leak", CancellationToken.None);
 
         Assert.Contains("PARTIAL (pause budget spent)", partial.Lines[0], StringComparison.Ordinal);
@@ -160,7 +160,7 @@ public sealed class SnapshotRecorderTests : IDisposable
 
         await recorder.OnTriggerAsync(Orders, "thread-leak", CancellationToken.None);
         var before = SampleLines(await ExpositionAsync(exporter));
-        recorder.ForgetTarget(Orders.Pid);
+        recorder.ForgetTarget(Orders);
         var after = SampleLines(await ExpositionAsync(exporter));
 
         Assert.Contains("leakwatch_snapshots_total{pid=\"1804\",process_name=\"Orders\",team=\"payments\",reason=\"thread-leak\"} 1", before);

@@ -13,10 +13,14 @@ public class FrameNormalizerTests
     [InlineData("Payments.Gateway+<AuthorizeAsync>d__3.MoveNext()", "Payments.Gateway+<AuthorizeAsync>d__3.MoveNext")]
     [InlineData("System.Threading.Tasks.Task`1.get_Result", "System.Threading.Tasks.Task.get_Result")]
     [InlineData("  Spaced.Name.Method  ", "Spaced.Name.Method")]
+    // The runtime's rundown (EventPipe route) writes generic arguments in single brackets.
+    [InlineData("System.Runtime.CompilerServices.TaskAwaiter[System.Int32].GetResult", "System.Runtime.CompilerServices.TaskAwaiter.GetResult")]
+    [InlineData("System.Collections.Generic.Dictionary`2[System.__Canon,System.Int32].TryInsert(!0,!1,value class InsertionBehavior)", "System.Collections.Generic.Dictionary.TryInsert")]
+    [InlineData("Payments.Gateway+<ChargeAsync>d__1[System.__Canon].MoveNext", "Payments.Gateway+<ChargeAsync>d__1.MoveNext")]
     public void CleanName_drops_signature_generics_and_arity(string raw, string expected) =>
         Assert.Equal(expected, FrameNormalizer.CleanName(raw));
 
-    public static TheoryData<string[], string[]> Stacks => new()
+    public static TheoryData<string?[], string[]> Stacks => new()
     {
         // The same MRES wait at different tiers: Wait() inlined or not, runtime helper frames or not.
         {
@@ -42,6 +46,11 @@ public class FrameNormalizerTests
             ["Payments.Gateway+<ChargeAsync>d__1.MoveNext()", "System.Runtime.CompilerServices.AsyncMethodBuilderCore.Start<Payments.Gateway+<ChargeAsync>d__1>(...)", "Payments.Gateway.ChargeAsync(Int32)"],
             ["Payments.Gateway+<ChargeAsync>d__1.MoveNext", "Payments.Gateway.ChargeAsync"]
         },
+        // The EventPipe route: native frames of the runtime are null, and the awaiter's generic argument is in brackets.
+        {
+            [null, null, "System.Runtime.CompilerServices.TaskAwaiter.HandleNonSuccessAndDebuggerNotification(class System.Threading.Tasks.Task,value class ConfigureAwaitOptions)", "System.Runtime.CompilerServices.TaskAwaiter[System.Int32].GetResult()", "Program.<Main>(class System.String[])"],
+            ["System.Runtime.CompilerServices.TaskAwaiter.GetResult", "Program.<Main>"]
+        },
         // Nothing managed at all.
         { ["[DebuggerU2MCatchHandlerFrame]", "", "[Native]"], ["[Native]"] },
         { [], ["[Native]"] },
@@ -49,7 +58,7 @@ public class FrameNormalizerTests
 
     [Theory]
     [MemberData(nameof(Stacks))]
-    public void Normalize_makes_one_logical_wait_one_stack(string[] raw, string[] expected) =>
+    public void Normalize_makes_one_logical_wait_one_stack(string?[] raw, string[] expected) =>
         Assert.Equal(expected, FrameNormalizer.Normalize(raw));
 
     [Theory]

@@ -35,11 +35,30 @@ public sealed class TestApp : IDisposable
     public static async Task<TestApp> StartAsync(string scenario, IDictionary<string, string>? environment, string runtime = Net10, params string[] arguments)
     {
         var (fileName, prefix) = await LauncherAsync(runtime);
-        var process = new ProcessRunner(fileName, prefix.Append(scenario).Concat(arguments), environment);
+        return await ReadyAsync(new ProcessRunner(fileName, prefix.Append(scenario).Concat(arguments), environment), scenario, "READY");
+    }
+
+    /// <summary>
+    /// Starts a scenario as a Kubernetes sidecar's app runs: in its own pid and mount namespaces (it is pid 1 there),
+    /// with a private tmpfs on /tmp, connecting to the agent's diagnostic socket (which must be outside /tmp) when one
+    /// is given; without, its own socket is in its private /tmp, where only a node agent looks.
+    /// </summary>
+    public static async Task<TestApp> StartInOwnNamespacesAsync(string scenario, string? diagnosticSocket, params string[] arguments)
+    {
+        var command = string.Join(' ', new[] { "exec", "dotnet", RepoPaths.TestAppDll, scenario }.Concat(arguments).Select(a => $"'{a}'"));
+        var process = new ProcessRunner(
+            "unshare",
+            ["--pid", "--fork", "--kill-child", "--mount", "--mount-proc", "sh", "-c", $"mount -t tmpfs tmpfs /tmp && {command}"],
+            diagnosticSocket is null ? null : new Dictionary<string, string> { ["DOTNET_DiagnosticPorts"] = $"{diagnosticSocket},nosuspend" });
+        return await ReadyAsync(process, scenario, "READY pid=1 ");
+    }
+
+    private static async Task<TestApp> ReadyAsync(ProcessRunner process, string scenario, string readyPrefix)
+    {
         var app = new TestApp(process, scenario);
         try
         {
-            await process.WaitForLineAsync(line => line.StartsWith("READY", StringComparison.Ordinal), StartupTimeout);
+            await process.WaitForLineAsync(line => line.StartsWith(readyPrefix, StringComparison.Ordinal), StartupTimeout);
             return app;
         }
         catch
@@ -70,6 +89,10 @@ public sealed class TestApp : IDisposable
             throw;
         }
     }
+
+    /// <summary>For an app in its own pid namespace: its pid as the host sees it (the child of unshare).</summary>
+    public int HostPid =>
+        File.ReadAllText($"/proc/{Pid}/task/{Pid}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).Single();
 
     /// <summary>The latest value a STATUS line reported for a key, or null.</summary>
     public double? Status(string key)

@@ -25,10 +25,16 @@ public sealed class AsyncOperationNamer
     private DateTimeOffset _lastScan = DateTimeOffset.MinValue;
     private bool _unknownSinceScan = true;
 
-    public AsyncOperationNamer(int pid, TimeProvider time)
+    private readonly Func<CancellationToken, Task<IReadOnlyList<string>>>? _rundownNames;
+    private int _rundownRunning;
+
+    /// <param name="rundownNames">For a target whose /proc/PID is not visible (another pid namespace): reads the full
+    /// names of its loaded state machines from its runtime instead of its assemblies from /proc/PID/maps.</param>
+    public AsyncOperationNamer(int pid, TimeProvider time, Func<CancellationToken, Task<IReadOnlyList<string>>>? rundownNames = null)
     {
         _pid = pid;
         _time = time;
+        _rundownNames = rundownNames;
     }
 
     public StateMachineCatalog Catalog { get; } = new();
@@ -44,11 +50,45 @@ public sealed class AsyncOperationNamer
 
         _lastScan = now;
         _unknownSinceScan = false;
+        if (_rundownNames is not null)
+        {
+            StartRundownScan(_rundownNames);
+            return;
+        }
+
         var assemblies = ProcFs.MappedFiles(_pid)?.Where(p => p.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) && File.Exists(p)).ToList();
         if (assemblies is not null && Catalog.AddAssemblies(assemblies) > 0)
         {
             _names.Clear();
         }
+    }
+
+    /// <summary>In the background: a rundown session takes a moment, and names are asked for on the event thread.</summary>
+    private void StartRundownScan(Func<CancellationToken, Task<IReadOnlyList<string>>> rundownNames)
+    {
+        if (Interlocked.Exchange(ref _rundownRunning, 1) == 1)
+        {
+            return;
+        }
+
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                if (Catalog.AddFullNames(await rundownNames(CancellationToken.None).ConfigureAwait(false), "rundown") > 0)
+                {
+                    _names.Clear();
+                }
+            }
+            catch (Exception e) when (e is Core.LeakWatchException or IOException or InvalidOperationException or OperationCanceledException)
+            {
+                _unknownSinceScan = true; // the target left or refused: names stay raw, the next interval tries again
+            }
+            finally
+            {
+                Volatile.Write(ref _rundownRunning, 0);
+            }
+        });
     }
 
     /// <summary>

@@ -51,7 +51,8 @@ public sealed class AsyncOperationsSource
         _options = options;
         _health = health;
         _time = time;
-        Namer = new AsyncOperationNamer(_target.Pid, time);
+        // A pid from another namespace names another process's files here: ask the runtime for the names instead.
+        Namer = new AsyncOperationNamer(_target.Pid, time, connection.ProcVisible ? null : token => Snapshots.EventPipe.RundownTypeNames.ReadStateMachinesAsync(_target, _client, token));
         _tracker = new AsyncOperationTracker(options.Tracking, time.GetUtcNow());
         _reporter = new AsyncOperationsReporter(options.Tracking, Namer.DisplayName, reportDropped: options.TrackCollected);
     }
@@ -71,12 +72,17 @@ public sealed class AsyncOperationsSource
     }
 
     /// <summary>Methods collected unfinished since tracking (re)started, by display name, most first.</summary>
-    public IReadOnlyList<Core.Stacks.DroppedAsyncMethod> DroppedMethods() =>
-        _tracker.Snapshot().Methods.Where(m => m.Dropped > 0)
+    public IReadOnlyList<Core.Stacks.DroppedAsyncMethod> DroppedMethods() => ByMethod(m => m.Dropped, (method, n) => new Core.Stacks.DroppedAsyncMethod(method, n));
+
+    /// <summary>The live pending counts per method, largest first: what a snapshot without async chains reports.</summary>
+    public IReadOnlyList<Core.Stacks.PendingOperationCount> PendingByMethod() => ByMethod(m => m.Pending, (method, n) => new Core.Stacks.PendingOperationCount(method, n));
+
+    private List<T> ByMethod<T>(Func<AsyncMethodCount, long> count, Func<string, long, T> create) =>
+        _tracker.Snapshot().Methods.Where(m => count(m) > 0)
             .GroupBy(m => Namer.DisplayName(m.Key), StringComparer.Ordinal)
-            .Select(g => new Core.Stacks.DroppedAsyncMethod(g.Key, g.Sum(m => m.Dropped)))
-            .OrderByDescending(d => d.Dropped).ThenBy(d => d.Method, StringComparer.Ordinal)
-            .ToList();
+            .Select(g => (Method: g.Key, Count: g.Sum(count)))
+            .OrderByDescending(g => g.Count).ThenBy(g => g.Method, StringComparer.Ordinal)
+            .Select(g => create(g.Method, g.Count)).ToList();
 
     /// <summary>Why the signal cannot work for this target, or null when it can.</summary>
     public static string? Unsupported(TargetProcess target) =>

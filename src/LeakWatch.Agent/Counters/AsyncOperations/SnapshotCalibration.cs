@@ -7,15 +7,16 @@ namespace LeakWatch.Agent.Counters.AsyncOperations;
 /// A heap snapshot sees every pending async method, including those that began before attach: each method's pending
 /// count becomes at least the number of pending chains it is part of. Snapshot and live count name methods with the
 /// same <see cref="AsyncMethodNaming"/>, so they are matched by name; a name that could mean several operation keys is
-/// left alone, and so is a partial snapshot.
+/// left alone, and so is a partial snapshot or one that did not walk chains.
 /// </summary>
 public static class SnapshotCalibration
 {
     /// <summary>Returns how many methods were recalibrated.</summary>
     public static int Apply(StackSnapshot snapshot, AsyncOperationTracker tracker, AsyncOperationNamer namer)
     {
-        if (snapshot.Partial)
+        if (snapshot.Partial || snapshot.TaskChainsSkipped is not null)
         {
+            // Without chains (the EventPipe route) a snapshot knows nothing about pending tasks: nothing to calibrate with.
             return 0;
         }
 

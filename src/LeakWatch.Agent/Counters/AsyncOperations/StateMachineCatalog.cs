@@ -66,6 +66,41 @@ public sealed class StateMachineCatalog
         return added;
     }
 
+    /// <summary>
+    /// Adds state machines known by their full type names (from the runtime's rundown, for an app whose assemblies
+    /// cannot be opened); generic arguments the runtime writes in brackets are dropped.
+    /// </summary>
+    public int AddFullNames(IEnumerable<string> fullNames, string source)
+    {
+        var added = 0;
+        foreach (var raw in fullNames)
+        {
+            var fullName = raw.Split('[')[0];
+            var typeName = fullName[(fullName.LastIndexOf('+') + 1)..];
+            if (AsyncMethodNaming.DisplayName(fullName) is not { } display)
+            {
+                continue;
+            }
+
+            lock (_gate)
+            {
+                if (!_byTypeName.TryGetValue(typeName, out var list))
+                {
+                    list = [];
+                    _byTypeName[typeName] = list;
+                }
+
+                if (!list.Exists(e => e.FullName == fullName))
+                {
+                    list.Add(new StateMachineEntry(typeName, fullName, display, source));
+                    added++;
+                }
+            }
+        }
+
+        return added;
+    }
+
     /// <summary>Every state machine with this bare type name (as <c>Type.Name</c> gives it), across the assemblies read.</summary>
     public IReadOnlyList<StateMachineEntry> Find(string typeName)
     {
