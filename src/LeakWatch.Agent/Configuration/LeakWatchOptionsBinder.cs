@@ -57,6 +57,7 @@ public static class LeakWatchOptionsBinder
                 {
                     MaxPause = configuration.MaxPause ?? SnapshotDefaults.MaxPause,
                     Route = SnapshotRoutes.Parse(configuration.SnapshotVia),
+                    DumpDirectory = configuration.DumpDir,
                 },
             },
             AsyncOperations = new AsyncOperationsOptions

@@ -22,7 +22,14 @@ internal static class SnapshotRouting
             return "--snapshot-via eventpipe samples thread stacks only";
         }
 
-        // Never ptrace or dump by a pid that means another process here (pid 1 of a sidecar app is our init).
+        // A dump is asked for and written through the diagnostic connection, never by pid: it works across namespaces
+        // when --dump-dir is a volume both sides see at the same path.
+        if (options.Route == SnapshotRoute.Dump)
+        {
+            return null;
+        }
+
+        // Never ptrace by a pid that means another process here (pid 1 of a sidecar app is our init).
         return target.Connection?.PidInvisibleReason;
     }
 

@@ -54,7 +54,8 @@ public sealed class SnapshotService : ISnapshotTaker
             GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         }
 
-        if (!TargetResolver.ProcessExists(target.Pid))
+        // A pid from another namespace names some other process here: only a visible pid can say the target is gone.
+        if (target.Connection is not { PidVisible: false } && !TargetResolver.ProcessExists(target.Pid))
         {
             throw ExitedDuring(target.Pid, target.Name);
         }
@@ -176,6 +177,14 @@ public sealed class SnapshotService : ISnapshotTaker
             }
 
             var paused = Stopwatch.GetElapsedTime(started);
+            if (!File.Exists(path))
+            {
+                // Written where the app sees the path: in its own filesystem, when it runs in another mount namespace.
+                throw new LeakWatchException(
+                    ExitCode.InvalidConfiguration,
+                    $"Process {target.Pid} ({target.Name}) wrote its dump to {path} in its own filesystem, which leakwatch cannot see: give --dump-dir a directory on a volume both containers mount at the same path (an emptyDir such as /diag).");
+            }
+
             TryRestrictToOwner(path);
             using var dataTarget = DataTarget.LoadDump(path);
             var clr = dataTarget.ClrVersions.FirstOrDefault()

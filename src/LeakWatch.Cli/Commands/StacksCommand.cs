@@ -20,6 +20,7 @@ internal sealed class StacksCommand : Command
         Options.Add(Format);
         Options.Add(Output);
         Options.Add(Via);
+        Options.Add(DumpDir);
         Options.Add(MaxPause);
         Options.Add(CopyBudget);
         Options.Add(Top);
@@ -38,6 +39,7 @@ internal sealed class StacksCommand : Command
                 Route = SnapshotRoutes.Parse(parseResult.GetValue(Via)),
                 MaxPause = TargetOptions.DurationOrDefault(parseResult, MaxPause, SnapshotDefaults.MaxPause),
                 CopyBudget = parseResult.GetValue(CopyBudget),
+                DumpDirectory = parseResult.GetValue(DumpDir),
             };
             StackSnapshot snapshot;
             try
@@ -92,6 +94,8 @@ internal sealed class StacksCommand : Command
 
     /// <summary><c>--snapshot-via</c> as on <c>attach</c>; <c>--via</c>, its first name here, is a deprecated alias.</summary>
     public Option<string> Via { get; } = WatchOptions.SnapshotRouteOption();
+
+    public Option<string> DumpDir { get; } = WatchOptions.DumpDirOption();
 
     public Option<TimeSpan> MaxPause { get; } = TargetOptions.DurationOption(
         "--max-pause", "The longest the process may stay suspended; past it the walk stops and the snapshot is marked partial.", SnapshotDefaults.MaxPause, AgentSettings.MaxPause);

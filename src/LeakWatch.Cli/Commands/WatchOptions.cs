@@ -52,6 +52,8 @@ internal sealed class WatchOptions
 
     public Option<string> SnapshotVia { get; } = SnapshotRouteOption();
 
+    public Option<string> DumpDir { get; } = DumpDirOption();
+
     public Option<string> Rules { get; } = Text("--rules", "file", "A rules file (JSON or YAML) that adds rules, tunes the built-in ones by name, sets throttling and webhooks. See docs/rules.md. [env: LEAKWATCH_RULES_FILE]");
 
     public Option<string[]> Thresholds { get; } = List("--threshold", "series=value",
@@ -103,6 +105,7 @@ internal sealed class WatchOptions
         (AgentSettings.SnapshotBaseline, SnapshotBaseline),
         (AgentSettings.MaxPause, MaxPause),
         (AgentSettings.SnapshotVia, SnapshotVia),
+        (AgentSettings.DumpDir, DumpDir),
         (AgentSettings.RulesFile, Rules),
         (AgentSettings.Thresholds, Thresholds),
         (AgentSettings.Growth, Growth),
@@ -154,6 +157,14 @@ internal sealed class WatchOptions
     }
 
     /// <summary>The route option of both commands: <c>--snapshot-via</c>, with <c>--via</c> kept as a deprecated alias.</summary>
+    /// <summary><c>--dump-dir</c>: the runtime writes the dump there as the app sees the path, and leakwatch reads it there.</summary>
+    public static Option<string> DumpDirOption() => new("--dump-dir")
+    {
+        HelpName = "dir",
+        Description = "Where --snapshot-via dump has the target write its dump (read, then deleted). In a sidecar, a volume both containers mount " +
+                      "at the same path (an emptyDir such as /diag). [env: LEAKWATCH_DUMP_DIR] [default: the temp directory]",
+    };
+
     public static Option<string> SnapshotRouteOption()
     {
         var option = new Option<string>("--snapshot-via", "--via")

@@ -37,6 +37,9 @@ public sealed record AgentConfiguration
     /// <summary>"attach", "dump" or "eventpipe".</summary>
     public string? SnapshotVia { get; init; }
 
+    /// <summary>Where the target's runtime writes a dump for <c>--snapshot-via dump</c>, and leakwatch reads it.</summary>
+    public string? DumpDir { get; init; }
+
     /// <summary>A file holding the API key (a mounted secret); read by the agent, which trims one trailing newline.</summary>
     public string? ApiKeyFile { get; init; }
 
@@ -115,6 +118,7 @@ public sealed record AgentConfiguration
             SnapshotBaseline = BooleanOf(Get(AgentSettings.SnapshotBaseline)) ?? true,
             MaxPause = DurationOf(Get(AgentSettings.MaxPause)),
             SnapshotVia = Get(AgentSettings.SnapshotVia)?.Value.Trim().ToLowerInvariant(),
+            DumpDir = Get(AgentSettings.DumpDir)?.Value.Trim(),
             ApiKey = keyWins ? apiKey!.Value : null,
             ApiKeyFile = keyWins ? null : apiKeyFile?.Value.Trim(),
             AsyncOps = BooleanOf(Get(AgentSettings.AsyncOps)),

@@ -36,6 +36,7 @@ public static class AgentSettings
     public static readonly AgentSetting SnapshotBaseline = new("snapshotBaseline", "--snapshot-baseline", "LEAKWATCH_SNAPSHOT_BASELINE", SettingValue.Boolean);
     public static readonly AgentSetting MaxPause = new("maxPause", "--max-pause", "LEAKWATCH_MAX_PAUSE", SettingValue.Duration(MinimumMaxPause, MaximumMaxPause));
     public static readonly AgentSetting SnapshotVia = new("snapshotVia", "--snapshot-via", "LEAKWATCH_SNAPSHOT_VIA", SettingValue.Choice("attach", "dump", "eventpipe"));
+    public static readonly AgentSetting DumpDir = new("dumpDir", "--dump-dir", "LEAKWATCH_DUMP_DIR", SettingValue.Text);
     public static readonly AgentSetting ApiKeyFile = new("apiKeyFile", "--api-key-file", "LEAKWATCH_API_KEY_FILE", SettingValue.Text);
 
     /// <summary>The key itself: only from the environment (a Kubernetes secret), never a flag or a file key.</summary>
@@ -57,7 +58,7 @@ public static class AgentSettings
 
     public static IReadOnlyList<AgentSetting> Known { get; } =
     [
-        Urls, Interval, Duration, Labels, Meters, DiagnosticPort, AllProcesses, SnapshotDir, SnapshotBaseline, MaxPause, SnapshotVia,
+        Urls, Interval, Duration, Labels, Meters, DiagnosticPort, AllProcesses, SnapshotDir, SnapshotBaseline, MaxPause, SnapshotVia, DumpDir,
         ApiKeyFile, ApiKey, RulesFile, Thresholds, Growth, Webhooks, NoDefaultRules,
         AsyncOps, AsyncOpsTop, AsyncOpsBufferMB, AsyncOpsTrackCollected, AsyncOpsStacks,
     ];

@@ -106,6 +106,50 @@ public sealed class NamespacedSidecarTests : IDisposable
         Assert.True(app.IsRunning);
     }
 
+    [Fact]
+    public async Task With_a_shared_dump_dir_a_sidecar_snapshot_walks_the_apps_chains_from_a_dump()
+    {
+        // The pod's shared emptyDir: outside /tmp, so both the agent and the app (own mount namespace) see it at one path.
+        var dumps = Directory.CreateDirectory(Path.Combine(_directory.FullName, "dumps")).FullName;
+        using var agent = Agent.Start(
+            ["attach", "--diagnostic-port", Socket, "--output", "lines", "--snapshot-baseline", "false", "--no-default-rules", "--snapshot-via", "dump", "--dump-dir", dumps],
+            new Dictionary<string, string> { ["LEAKWATCH_API_KEY"] = Key });
+        await AgentProbes.WaitForStatusAsync(agent, "/readyz", HttpStatusCode.OK);
+        using var app = await TestApp.StartInOwnNamespacesAsync("blocked-threads", Socket, "--count", "20", "--chains", "300");
+        await agent.Metrics.WaitForAsync("dotnet_thread_pool_thread_count", s => s["pid"] == "1");
+
+        using var response = await AgentProbes.PostSnapshotAsync(agent, "?pid=1", Key);
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, body + "\n" + agent.Process.Transcript);
+        Assert.Contains("+20 threads in Orders.AckWaiter.WaitForAck", body, StringComparison.Ordinal);
+        Assert.Contains("+300 tasks in Payments.Gateway.AwaitSettlementAsync", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("chains not walked", body, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(dumps)); // read, then deleted
+        Assert.Equal("0", TracerPid(1));
+        Assert.True(app.IsRunning);
+    }
+
+    [Fact]
+    public async Task A_dump_written_where_the_agent_cannot_see_it_is_one_clear_line()
+    {
+        // No --dump-dir: the app writes into its own private /tmp.
+        using var agent = Agent.Start(
+            ["attach", "--diagnostic-port", Socket, "--output", "lines", "--snapshot-baseline", "false", "--no-default-rules", "--snapshot-via", "dump"],
+            new Dictionary<string, string> { ["LEAKWATCH_API_KEY"] = Key });
+        await AgentProbes.WaitForStatusAsync(agent, "/readyz", HttpStatusCode.OK);
+        using var app = await TestApp.StartInOwnNamespacesAsync("steady", Socket);
+        await agent.Metrics.WaitForAsync("dotnet_thread_pool_thread_count", s => s["pid"] == "1");
+
+        using var response = await AgentProbes.PostSnapshotAsync(agent, "?pid=1", Key);
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.False(response.IsSuccessStatusCode, body);
+        Assert.Contains("give --dump-dir a directory on a volume both containers mount at the same path", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("\n   at ", body, StringComparison.Ordinal);
+        Assert.True(app.IsRunning);
+    }
+
     public void Dispose()
     {
         try
