@@ -215,6 +215,20 @@ internal sealed class ProcessImage : ITargetMemory
         return done;
     }
 
+    /// <summary>Copies <paramref name="ranges"/> one after the other into <paramref name="buffer"/> (for tests); returns the calls made.</summary>
+    internal static int CopyRanges(LiveMemory live, IEnumerable<(ulong Start, int Length)> ranges, byte[] buffer)
+    {
+        var runs = new List<Run>();
+        long offset = 0;
+        foreach (var (start, length) in ranges)
+        {
+            runs.Add(new Run(start, length, offset));
+            offset += length;
+        }
+
+        return Copy(runs, buffer, live);
+    }
+
     /// <summary>
     /// Many runs per process_vm_readv (up to IOV_MAX). The kernel stops a call at the first range it cannot read: the
     /// runs before it are complete, that one is read alone (its readable prefix, zeros after), and the call goes on
