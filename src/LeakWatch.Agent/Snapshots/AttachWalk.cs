@@ -39,13 +39,15 @@ internal static class AttachWalk
                 : new LeakWatchException(ExitCode.TargetNotSupported, $"Process {target.Pid} ({target.Name}) has no .NET runtime loaded that leakwatch can read."));
         using var runtime = SnapshotService.CreateRuntime(clr, target);
         var (buffer, note) = CaptureBuffer(target.Pid, options.CopyBudget);
+        Freezer.Warm(target.Pid);
+        using var noCollection = NoCollectionRegion.Enter();
         var budget = new PauseBudget(options.MaxPause, stop);
         SnapshotService.Trace(budget, "runtime ready, target running");
         // Every thread must stop for anything to be taken: a tiny --max-pause cuts the walk short, not the freeze; a
         // thread that does not stop in 2 s (uninterruptible sleep) fails the snapshot with the target resumed.
         using var freezer = Freezer.Freeze(target.Pid, target.Name, options.MaxPause > StopTimeout ? options.MaxPause : StopTimeout);
         reader.Threads = freezer.Threads;
-        SnapshotService.Trace(budget, $"frozen, {freezer.Threads.Count} threads");
+        SnapshotService.Trace(budget, $"frozen, {freezer.Threads.Count} threads ({freezer.Phases})");
         ProcessImage? image = null;
         if (buffer is not null)
         {
@@ -57,6 +59,7 @@ internal static class AttachWalk
         if (image is not null)
         {
             freezer.Dispose();
+            noCollection.Dispose();
             SnapshotService.Trace(budget, $"copied {Mib(image.Bytes)} ({image.Phases}), resumed");
             reader.Memory = image;
             runtime.FlushCachedData();
@@ -65,6 +68,7 @@ internal static class AttachWalk
         }
         else
         {
+            noCollection.Dispose(); // the frozen walk allocates far more than the region allows
             cache.Caching = true;
             runtime.FlushCachedData();
             walk = new RuntimeWalker(runtime, options, budget).Walk();

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Reflection;
+using System.Runtime.CompilerServices;
 using LeakWatch.Core;
 
 namespace LeakWatch.Agent.Snapshots.Freezing;
@@ -20,7 +22,7 @@ internal sealed class Freezer : IDisposable
     private readonly int _pid;
     private readonly int _tracerThread = Environment.CurrentManagedThreadId;
     private readonly Dictionary<uint, FrozenThread> _stopped = [];
-    private readonly long _started = Stopwatch.GetTimestamp();
+    private long _started = Stopwatch.GetTimestamp();
     private readonly int _tid = Native.GetTid();
     private readonly int _nice;
     private TimeSpan? _paused;
@@ -41,6 +43,43 @@ internal sealed class Freezer : IDisposable
     public TimeSpan Paused => _paused ?? Stopwatch.GetElapsedTime(_started);
 
     public bool IsFrozen => _paused is null;
+
+    /// <summary>Where the freeze's time went, for LEAKWATCH_TRACE.</summary>
+    public string Phases => string.Create(
+        CultureInfo.InvariantCulture,
+        $"task list {_listTime.TotalMilliseconds:0.0} ms, seize {_seizeTime.TotalMilliseconds:0.0} ms, wait for stops {_waitTime.TotalMilliseconds:0.0} ms ({_polls} polls, {_passes} task-list passes)");
+
+    private TimeSpan _seizeTime;
+    private TimeSpan _listTime;
+    private TimeSpan _waitTime;
+    private int _polls;
+    private int _passes;
+
+    /// <summary>
+    /// Does while the target runs what the first freeze would otherwise pay for inside the pause: compiles the
+    /// freeze's and the copy's methods and binds their libc entry points (calls that fail harmlessly: no such
+    /// thread, no such child), and lists the target's threads once (the first enumeration of a directory costs
+    /// milliseconds of start-up).
+    /// </summary>
+    public static void Warm(int pid)
+    {
+        _ = Directory.EnumerateDirectories($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/task").Select(Path.GetFileName).Where(t => t is not null).ToList();
+        foreach (var method in new[] { nameof(StopAll), nameof(WaitForStops), nameof(ReadThreadIds), nameof(IsInTracingStop), nameof(Dispose) })
+        {
+            RuntimeHelpers.PrepareMethod(typeof(Freezer).GetMethod(method, BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic)!.MethodHandle);
+        }
+
+        ProcessImage.Warm();
+        _ = Native.Ptrace(Native.PtraceInterrupt, -1, 0, 0);
+        _ = Registers.Read(uint.MaxValue);
+        unsafe
+        {
+            int status;
+            _ = Native.WaitPid(int.MaxValue, &status, Native.WAll | Native.WNoHang);
+        }
+
+        Native.SleepMicroseconds(0);
+    }
 
     /// <summary>Freezes <paramref name="pid"/>; on failure every thread already stopped is resumed before the throw.</summary>
     public static Freezer Freeze(int pid, string name, TimeSpan stopTimeout)
@@ -89,7 +128,10 @@ internal sealed class Freezer : IDisposable
         var deadline = Stopwatch.GetTimestamp() + (long)(stopTimeout.TotalSeconds * Stopwatch.Frequency);
         for (var pass = 0; pass < MaxPasses; pass++)
         {
+            _passes++;
+            var seizeStarted = Stopwatch.GetTimestamp();
             var fresh = ReadThreadIds(name).Where(tid => !seized.Contains(tid)).ToList();
+            _listTime += Stopwatch.GetElapsedTime(seizeStarted);
             if (fresh.Count == 0)
             {
                 if (_stopped.Count == 0)
@@ -122,11 +164,25 @@ internal sealed class Freezer : IDisposable
                 }
 
                 seized.Add(tid);
-                Native.Ptrace(Native.PtraceInterrupt, (int)tid, 0, 0);
                 waiting.Add(tid);
             }
 
+            // A seized thread runs on until it is interrupted: seize them all first, then stop them all in one tight
+            // loop, so the pause is as short as the interrupts, not the seizes.
+            if (pass == 0)
+            {
+                _started = Stopwatch.GetTimestamp(); // the pause starts with the first thread stopped, not before
+            }
+
+            foreach (var tid in waiting)
+            {
+                Native.Ptrace(Native.PtraceInterrupt, (int)tid, 0, 0);
+            }
+
+            var waitStarted = Stopwatch.GetTimestamp();
+            _seizeTime += Stopwatch.GetElapsedTime(seizeStarted, waitStarted);
             WaitForStops(waiting, deadline, name);
+            _waitTime += Stopwatch.GetElapsedTime(waitStarted);
         }
 
         throw new LeakWatchException(ExitCode.TargetNotSupported, $"Process {_pid} ({name}) kept creating threads faster than they could be stopped; it was resumed. Try again.");
@@ -134,23 +190,29 @@ internal sealed class Freezer : IDisposable
 
     private unsafe void WaitForStops(List<uint> waiting, long deadline, string name)
     {
-        var spin = new SpinWait();
-        var lookInProcAfter = Stopwatch.GetTimestamp() + Stopwatch.Frequency / 500; // 2 ms
+        var started = Stopwatch.GetTimestamp();
+        var leaderCheckAfter = started + Stopwatch.Frequency / 500; // 2 ms
+        var othersCheckAfter = started + Stopwatch.Frequency / 20; // 50 ms
         while (waiting.Count > 0)
         {
-            var lookInProc = Stopwatch.GetTimestamp() > lookInProcAfter;
+            _polls++;
+            var now = Stopwatch.GetTimestamp();
+            var progress = false;
             for (var i = waiting.Count - 1; i >= 0; i--)
             {
                 var tid = waiting[i];
                 int status;
                 var result = Native.WaitPid((int)tid, &status, Native.WAll | Native.WNoHang);
-                if (result == 0 && lookInProc && IsInTracingStop(tid))
+                // Only the leader's stop can be reported to someone else: when leakwatch is also the target's parent
+                // (the demo starts its target), .NET's SIGCHLD handler waits for the child's pid and takes the
+                // leader's stop. Other threads are looked at in /proc only late, as a safety net (it costs a file
+                // read per thread, on CPUs the target needs to reach its stops).
+                if (result == 0 && now > (tid == _pid ? leaderCheckAfter : othersCheckAfter) && IsInTracingStop(tid))
                 {
-                    // Stopped, but its stop was reported to someone else: when leakwatch is also the target's parent
-                    // (the demo starts its target), .NET's SIGCHLD handler waits for the child's pid and takes the
-                    // leader's stop. The thread is stopped all the same; only a signal held by that stop is unknown.
+                    // The thread is stopped all the same; only a signal held by that stop is unknown.
                     waiting.RemoveAt(i);
                     _stopped[tid] = new FrozenThread(tid, Registers.Read(tid), 0);
+                    progress = true;
                     continue;
                 }
 
@@ -160,6 +222,7 @@ internal sealed class Freezer : IDisposable
                 }
 
                 waiting.RemoveAt(i);
+                progress = true;
                 if (result == (int)tid && Native.Stopped(status))
                 {
                     // A signal-delivery-stop (event 0) holds a signal meant for the target: it is re-delivered on detach.
@@ -177,7 +240,12 @@ internal sealed class Freezer : IDisposable
                     $"Thread {waiting[0]} of process {_pid} ({name}) did not stop within the pause budget (in uninterruptible sleep?); the target was resumed. Try again.");
             }
 
-            spin.SpinOnce(sleep1Threshold: -1);
+            if (waiting.Count > 0 && !progress)
+            {
+                // Give the CPU to the threads on their way to the stop instead of spinning at the highest priority
+                // (on a small node the freezer's own spinning was most of the freeze).
+                Native.SleepMicroseconds(50);
+            }
         }
     }
 

@@ -59,6 +59,13 @@ internal static unsafe partial class Native
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     public static partial int SetPriority(int which, int who, int priority);
 
+    [LibraryImport("libc", EntryPoint = "usleep")]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static partial int USleep(uint microseconds);
+
+    /// <summary>A sleep shorter than Thread.Sleep's millisecond.</summary>
+    public static void SleepMicroseconds(uint microseconds) => _ = USleep(microseconds); // an interrupted sleep is only shorter
+
     public static bool Stopped(int status) => (status & 0xff) == 0x7f;
 
     public static int StopSignal(int status) => (status >> 8) & 0xff;

@@ -16,7 +16,7 @@ internal sealed class ProcessImage : ITargetMemory
 {
     private const int SystemPage = 4096;
     private const int EntriesPerRead = 8192;
-    private const int IoVecsPerCall = 512;
+    private const int IoVecsPerCall = 1024; // IOV_MAX
 
     private readonly ulong[] _starts;
     private readonly int[] _lengths;
@@ -41,6 +41,15 @@ internal sealed class ProcessImage : ITargetMemory
     /// <summary>Bytes copied.</summary>
     public long Bytes => _lengths.Length == 0 ? 0 : _offsets[^1] + _lengths[^1];
 
+    /// <summary>Compiles the capture's methods before the freeze (see <see cref="Freezer.Warm"/>).</summary>
+    public static void Warm()
+    {
+        foreach (var method in new[] { nameof(Capture), nameof(MapsToCopy), nameof(PresentRuns), nameof(Copy), nameof(Close), nameof(ReadEntries) })
+        {
+            System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(typeof(ProcessImage).GetMethod(method, System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic)!.MethodHandle);
+        }
+    }
+
     /// <summary>Bytes a capture of <paramref name="pid"/> would copy now (the target running: an estimate).</summary>
     public static long Measure(int pid) => PresentRuns(pid, MapsToCopy(pid)).Sum(r => (long)r.Length);
 
@@ -61,7 +70,7 @@ internal sealed class ProcessImage : ITargetMemory
             return null;
         }
 
-        Copy(runs, buffer, live);
+        var calls = Copy(runs, buffer, live);
         if (live.TargetExited)
         {
             throw SnapshotService.ExitedDuring(pid, name);
@@ -71,7 +80,7 @@ internal sealed class ProcessImage : ITargetMemory
         {
             Phases = string.Create(
                 CultureInfo.InvariantCulture,
-                $"maps {Stopwatch.GetElapsedTime(t0, t1).TotalMilliseconds:0} ms ({maps.Count} to copy), pagemap {Stopwatch.GetElapsedTime(t1, t2).TotalMilliseconds:0} ms ({runs.Count} runs), copy {Stopwatch.GetElapsedTime(t2).TotalMilliseconds:0} ms"),
+                $"maps {Stopwatch.GetElapsedTime(t0, t1).TotalMilliseconds:0} ms ({maps.Count} to copy), pagemap {Stopwatch.GetElapsedTime(t1, t2).TotalMilliseconds:0} ms ({runs.Count} runs), copy {Stopwatch.GetElapsedTime(t2).TotalMilliseconds:0} ms ({calls} process_vm_readv)"),
         };
     }
 
@@ -206,41 +215,70 @@ internal sealed class ProcessImage : ITargetMemory
         return done;
     }
 
-    /// <summary>Many runs per process_vm_readv; a batch that comes back short is redone run by run.</summary>
-    private static unsafe void Copy(List<Run> runs, byte[] buffer, LiveMemory live)
+    /// <summary>Copies <paramref name="ranges"/> one after the other into <paramref name="buffer"/> (for tests); returns the calls made.</summary>
+    internal static int CopyRanges(LiveMemory live, IEnumerable<(ulong Start, int Length)> ranges, byte[] buffer)
     {
+        var runs = new List<Run>();
+        long offset = 0;
+        foreach (var (start, length) in ranges)
+        {
+            runs.Add(new Run(start, length, offset));
+            offset += length;
+        }
+
+        return Copy(runs, buffer, live);
+    }
+
+    /// <summary>
+    /// Many runs per process_vm_readv (up to IOV_MAX). The kernel stops a call at the first range it cannot read: the
+    /// runs before it are complete, that one is read alone (its readable prefix, zeros after), and the call goes on
+    /// from the next run, so one bad range costs one extra read, not a second copy of the whole batch.
+    /// </summary>
+    private static unsafe int Copy(List<Run> runs, byte[] buffer, LiveMemory live)
+    {
+        var calls = 0;
         var local = new Native.IoVec[IoVecsPerCall];
         var remote = new Native.IoVec[IoVecsPerCall];
         fixed (byte* data = buffer)
         fixed (Native.IoVec* localVecs = local, remoteVecs = remote)
         {
-            for (var first = 0; first < runs.Count; first += IoVecsPerCall)
+            for (var first = 0; first < runs.Count;)
             {
                 var count = Math.Min(IoVecsPerCall, runs.Count - first);
-                long expected = 0;
                 for (var k = 0; k < count; k++)
                 {
                     var run = runs[first + k];
                     localVecs[k] = new Native.IoVec { Base = data + run.Offset, Length = (nuint)run.Length };
                     remoteVecs[k] = new Native.IoVec { Base = (void*)run.Start, Length = (nuint)run.Length };
-                    expected += run.Length;
                 }
 
+                calls++;
                 var read = (long)Native.ProcessVmReadv(live.Pid, localVecs, (nuint)count, remoteVecs, (nuint)count, 0);
-                if (read == expected)
+                if (read < 0 && live.TargetExited)
                 {
-                    continue;
+                    return calls;
                 }
 
-                for (var k = 0; k < count; k++)
+                var complete = 0;
+                for (var left = Math.Max(read, 0); complete < count && left >= runs[first + complete].Length; complete++)
                 {
-                    var run = runs[first + k];
+                    left -= runs[first + complete].Length;
+                }
+
+                first += complete;
+                if (complete < count)
+                {
+                    var run = runs[first];
                     var span = buffer.AsSpan((int)run.Offset, run.Length);
                     var got = live.Read(run.Start, span);
                     span[got..].Clear(); // cannot happen with the target frozen; zeros rather than stale bytes
+                    calls++;
+                    first++;
                 }
             }
         }
+
+        return calls;
     }
 
     private readonly record struct Run(ulong Start, int Length, long Offset);
