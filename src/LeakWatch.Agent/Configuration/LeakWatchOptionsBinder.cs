@@ -37,6 +37,11 @@ public static class LeakWatchOptionsBinder
         var rulesFile = configuration.Resolved.GetValueOrDefault(AgentSettings.RulesFile.Key)?.Value.Trim();
         var rules = RuleIntervalFit.Fit(
             RuleSetBinder.Bind(configuration, rulesFile is null ? null : ConfigFileReader.ReadRules(rulesFile), rulesFile), interval, out var notes);
+        if (configuration.SnapshotDir is { } snapshotDir)
+        {
+            SnapshotDirectoryCheck.Ensure(snapshotDir, configuration.Resolved[AgentSettings.SnapshotDir.Key].SourceName);
+        }
+
         var options = new LeakWatchOptions
         {
             Targets = targets,
