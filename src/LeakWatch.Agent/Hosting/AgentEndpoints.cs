@@ -15,7 +15,7 @@ internal static class AgentEndpoints
         string? apiKey,
         Func<IReadOnlyList<TargetProcess>> targets,
         Func<string?> unhealthyBecause,
-        Func<bool> isReady,
+        Func<string?> notReadyBecause,
         Action<string> message)
     {
         var snapshotEndpoint = new SnapshotEndpoint(snapshots, apiKey is null ? null : new ApiKeyCheck(apiKey), targets, message);
@@ -29,9 +29,9 @@ internal static class AgentEndpoints
         server.Map("GET", "/healthz", (context, cancellation) => unhealthyBecause() is { } because
             ? MetricsServer.WriteTextAsync(context.Response, HttpStatusCode.ServiceUnavailable, $"unhealthy: {because}\n", cancellation)
             : MetricsServer.WriteTextAsync(context.Response, HttpStatusCode.OK, "ok\n", cancellation));
-        server.Map("GET", "/readyz", (context, cancellation) => isReady()
-            ? MetricsServer.WriteTextAsync(context.Response, HttpStatusCode.OK, "ready\n", cancellation)
-            : MetricsServer.WriteTextAsync(context.Response, HttpStatusCode.ServiceUnavailable, "starting\n", cancellation));
+        server.Map("GET", "/readyz", (context, cancellation) => notReadyBecause() is { } because
+            ? MetricsServer.WriteTextAsync(context.Response, HttpStatusCode.ServiceUnavailable, because + "\n", cancellation)
+            : MetricsServer.WriteTextAsync(context.Response, HttpStatusCode.OK, "ready\n", cancellation));
         return server;
     }
 }
