@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using LeakWatch.Cli.Commands;
 using LeakWatch.Core;
+using LeakWatch.Core.Text;
 
 namespace LeakWatch.Cli;
 
@@ -28,7 +29,7 @@ public static class LeakWatchCli
             var path = command == root ? "leakwatch" : $"leakwatch {command.Name}";
             // "Required command was not provided" hides the more useful "Unrecognized command 'x'" behind it.
             var first = parseResult.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parseResult.Errors[0];
-            await error.WriteLineAsync($"leakwatch: {first.Message} Run '{path} --help' for usage.").ConfigureAwait(false);
+            await error.WriteLineAsync($"leakwatch: {ParseErrors.Describe(first.Message, command)} Run '{path} --help' for usage.").ConfigureAwait(false);
             return (int)ExitCode.UsageError;
         }
 
@@ -61,7 +62,8 @@ public static class LeakWatchCli
         catch (Exception e)
         {
             // A bug: still one readable line first, the details after it for the report.
-            await error.WriteLineAsync($"leakwatch: internal error: {e.GetType().Name}: {e.Message}. Please report it with the output of 'leakwatch --version'.").ConfigureAwait(false);
+            // No type name or raw resource key on the line; LEAKWATCH_DEBUG=1 adds the details for the report.
+            await error.WriteLineAsync($"leakwatch: internal error: {UserMessages.Describe(e)}. This is a bug: please report it with the output of 'leakwatch --version' (LEAKWATCH_DEBUG=1 prints the details).").ConfigureAwait(false);
             if (Environment.GetEnvironmentVariable("LEAKWATCH_DEBUG") == "1")
             {
                 await error.WriteLineAsync(e.ToString()).ConfigureAwait(false);

@@ -75,7 +75,7 @@ public static class ConfigTreeReader
         }
         catch (IOException e)
         {
-            throw Invalid($"{what} {path} cannot be read: {e.GetType().Name}.");
+            throw Invalid($"{what} {path} cannot be read: {LeakWatch.Core.Text.UserMessages.Describe(e)}.");
         }
     }
 

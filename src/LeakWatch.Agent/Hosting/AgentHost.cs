@@ -3,6 +3,7 @@ using LeakWatch.Agent.Counters;
 using LeakWatch.Agent.Export;
 using LeakWatch.Agent.Snapshots;
 using LeakWatch.Agent.Targets;
+using LeakWatch.Core.Text;
 
 namespace LeakWatch.Agent.Hosting;
 
@@ -133,7 +134,7 @@ public sealed class AgentHost : IAsyncDisposable
         }
         catch (Exception e) when (targets.Target is null)
         {
-            _unhealthyBecause = $"{e.GetType().Name}: {e.Message}";
+            _unhealthyBecause = UserMessages.Describe(e);
             throw;
         }
         finally

@@ -4,6 +4,7 @@ using LeakWatch.Core;
 using LeakWatch.Core.Configuration;
 using LeakWatch.Core.Options;
 using LeakWatch.Core.Stacks;
+using LeakWatch.Core.Text;
 
 namespace LeakWatch.Cli.Commands;
 
@@ -127,7 +128,7 @@ internal sealed class StacksCommand : Command
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new LeakWatchException(ExitCode.InvalidConfiguration, $"Cannot write {path}: {e.Message}", e);
+            throw new LeakWatchException(ExitCode.InvalidConfiguration, $"Cannot write {path}: {UserMessages.Describe(e)}.", e);
         }
     }
 }
