@@ -12,6 +12,11 @@ public static class SnapshotDirectoryCheck
     /// <param name="source">Where the path came from, for the message (<c>--snapshot-dir</c>, <c>LEAKWATCH_SNAPSHOT_DIR</c>, the file's key).</param>
     public static void Ensure(string path, string source)
     {
+        if (string.IsNullOrWhiteSpace(path) || path.Contains('\0', StringComparison.Ordinal))
+        {
+            throw Refused(source, "the path is empty or not a path: name a directory");
+        }
+
         var full = Path.GetFullPath(path);
         if (File.Exists(full) || (Path.Exists(full) && !Directory.Exists(full)))
         {

@@ -26,7 +26,8 @@ internal sealed class StacksCommand : Command
         Options.Add(Top);
         Top.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int?>() is <= 0)
+            // The tokens, not GetValueOrDefault: a validator that converts 'abc' or '' throws instead of reporting.
+            if (result.Tokens is [var token] && int.TryParse(token.Value, System.Globalization.CultureInfo.InvariantCulture, out var top) && top <= 0)
             {
                 result.AddError("--top must be a positive number of groups.");
             }
