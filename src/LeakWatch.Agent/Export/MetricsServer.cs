@@ -20,7 +20,14 @@ public sealed class MetricsServer : IAsyncDisposable
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(15);
 
     private readonly Dictionary<(string Method, string Path), Func<HttpExchange, CancellationToken, Task>> _routes = new();
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>Stops accepting and reading new requests.</summary>
     private readonly CancellationTokenSource _stopping = new();
+
+    /// <summary>Ends requests still being answered, once <see cref="DrainTimeout"/> has passed after stopping.</summary>
+    private readonly CancellationTokenSource _abort = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Task, bool> _serving = new();
     private readonly List<Socket> _listeners = [];
     private readonly List<Task> _loops = [];
     private int _connections;
@@ -144,7 +151,9 @@ public sealed class MetricsServer : IAsyncDisposable
                 continue;
             }
 
-            _ = Task.Run(() => ServeConnectionAsync(client, cancellation), CancellationToken.None);
+            var serving = Task.Run(() => ServeConnectionAsync(client, cancellation), CancellationToken.None);
+            _serving.TryAdd(serving, true);
+            _ = serving.ContinueWith(t => _serving.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
     }
 
@@ -180,10 +189,12 @@ public sealed class MetricsServer : IAsyncDisposable
                     return;
                 }
 
-                keepAlive = request.KeepAlive;
+                // A request being answered is finished even while the agent stops (a snapshot whose target just
+                // exited ends the run and still owes its 409); only the drain timeout cuts it short.
                 var exchange = new HttpExchange(request);
-                await RouteAsync(exchange, cancellation).ConfigureAwait(false);
-                using var writeDeadline = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+                await RouteAsync(exchange, _abort.Token).ConfigureAwait(false);
+                keepAlive = request.KeepAlive && !cancellation.IsCancellationRequested;
+                using var writeDeadline = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token);
                 writeDeadline.CancelAfter(RequestTimeout);
                 await WriteResponseAsync(stream, exchange.Response, keepAlive, writeDeadline.Token).ConfigureAwait(false);
             }
@@ -288,6 +299,17 @@ public sealed class MetricsServer : IAsyncDisposable
         await _stopping.CancelAsync().ConfigureAwait(false);
         StopListening();
         await Task.WhenAll(_loops).ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(_serving.Keys).WaitAsync(DrainTimeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+        }
+
+        await _abort.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(_serving.Keys).ConfigureAwait(false);
         _stopping.Dispose();
+        _abort.Dispose();
     }
 }

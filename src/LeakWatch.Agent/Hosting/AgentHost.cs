@@ -145,12 +145,14 @@ public sealed class AgentHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _rules.DisposeAsync().ConfigureAwait(false);
-        Snapshots.Dispose();
+        // The server first: requests in flight (a POST /snapshots) are answered before the recorder goes away.
         if (Server is not null)
         {
             await Server.DisposeAsync().ConfigureAwait(false);
         }
+
+        await _rules.DisposeAsync().ConfigureAwait(false);
+        Snapshots.Dispose();
     }
 
     /// <summary>/readyz: null when ready; "starting", or which targets have sent nothing for a few intervals.</summary>
