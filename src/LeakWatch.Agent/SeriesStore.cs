@@ -44,4 +44,8 @@ public sealed class SeriesStore : ISampleSink
 }
 
 /// <summary>One target and the latest value of each of its series.</summary>
-public sealed record TargetView(TargetProcess Target, IReadOnlyList<MetricSample> Samples);
+public sealed record TargetView(TargetProcess Target, IReadOnlyList<MetricSample> Samples)
+{
+    /// <summary>How long the target has sent nothing, when that is a few intervals: its values are old, not current.</summary>
+    public TimeSpan? SilentFor { get; init; }
+}

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using LeakWatch.Core.Text;
 
 namespace LeakWatch.Agent.Actions;
 
@@ -106,7 +107,7 @@ public sealed class LeakActionRunner : IAsyncDisposable
         catch (Exception e)
         {
             _health.Error($"leak_action_{name}_failed");
-            Message?.Invoke($"leakwatch: the {name} action for rule '{trigger.Rule}' failed: {e.Message}");
+            Message?.Invoke($"leakwatch: the {name} action for rule '{trigger.Rule}' failed: {UserMessages.Describe(e)}.");
         }
     }
 

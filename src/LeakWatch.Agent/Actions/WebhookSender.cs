@@ -6,6 +6,7 @@ using LeakWatch.Core.Rules;
 using Polly;
 using Polly.Retry;
 using Polly.Timeout;
+using LeakWatch.Core.Text;
 
 namespace LeakWatch.Agent.Actions;
 
@@ -119,7 +120,7 @@ public sealed class WebhookSender : IAsyncDisposable
         }
         catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException or TaskCanceledException && !cancellation.IsCancellationRequested)
         {
-            return (false, e.Message);
+            return (false, UserMessages.Describe(e));
         }
     }
 

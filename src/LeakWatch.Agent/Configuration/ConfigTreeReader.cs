@@ -33,8 +33,15 @@ public static class ConfigTreeReader
     /// <summary>The file's text, refusing directories, devices and anything larger than <see cref="MaxBytes"/>.</summary>
     public static string ReadBounded(string path, string what)
     {
+        if (string.IsNullOrWhiteSpace(path) || path.Contains('\0', StringComparison.Ordinal))
+        {
+            throw Invalid($"the {what} path is empty or not a path: give the path of a file.");
+        }
+
         var full = System.IO.Path.GetFullPath(path);
-        if (Directory.Exists(full) || SpecialFileSystems.Any(prefix => full.StartsWith(prefix, StringComparison.Ordinal)))
+        // A fifo would block the open until something writes to it; a device may never end.
+        if (Directory.Exists(full) || SpecialFileSystems.Any(prefix => full.StartsWith(prefix, StringComparison.Ordinal))
+            || (OperatingSystem.IsLinux() && Targets.UnixFileType.IsRegularFile(full) == false))
         {
             throw Invalid($"{what} {path} is not a regular file: give the path of a YAML or JSON file.");
         }
@@ -75,7 +82,7 @@ public static class ConfigTreeReader
         }
         catch (IOException e)
         {
-            throw Invalid($"{what} {path} cannot be read: {e.GetType().Name}.");
+            throw Invalid($"{what} {path} cannot be read: {LeakWatch.Core.Text.UserMessages.Describe(e)}.");
         }
     }
 

@@ -37,13 +37,18 @@ public static class LeakWatchOptionsBinder
         var rulesFile = configuration.Resolved.GetValueOrDefault(AgentSettings.RulesFile.Key)?.Value.Trim();
         var rules = RuleIntervalFit.Fit(
             RuleSetBinder.Bind(configuration, rulesFile is null ? null : ConfigFileReader.ReadRules(rulesFile), rulesFile), interval, out var notes);
+        if (configuration.SnapshotDir is { } snapshotDir)
+        {
+            SnapshotDirectoryCheck.Ensure(snapshotDir, configuration.Resolved[AgentSettings.SnapshotDir.Key].SourceName);
+        }
+
         var options = new LeakWatchOptions
         {
             Targets = targets,
             Http = new HttpOptions
             {
                 Url = configuration.UrlsGiven ? configuration.Url : HttpDefaults.Url,
-                ApiKey = configuration.ApiKey ?? (configuration.ApiKeyFile is { } file ? ReadApiKeyFile(file, configuration) : null),
+                ApiKey = ApiKeyOf(configuration),
             },
             Counters = new CounterSourceOptions { Interval = interval, Meters = configuration.Meters },
             Labels = configuration.Labels,
@@ -80,6 +85,22 @@ public static class LeakWatchOptionsBinder
         : configuration.AllProcesses ? new TargetsOptions { AllProcesses = true, NameFilter = nameFilter }
         : throw new LeakWatchException(ExitCode.UsageError, "Say which process to watch with --pid or --name, or watch many with --all or --diagnostic-port (see 'leakwatch ps').");
 
+    /// <summary>The shortest key accepted: 16 bytes, so a guess per request cannot find it (openssl rand -hex 24 gives 48).</summary>
+    public const int MinimumApiKeyBytes = 16;
+
+    private const UnixFileMode GroupOrOther = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
+                                              | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+
+    private static string? ApiKeyOf(AgentConfiguration configuration)
+    {
+        if (configuration.ApiKey is { } key)
+        {
+            return LongEnough(key.Trim(), configuration.Resolved[AgentSettings.ApiKey.Key].SourceName, "the key");
+        }
+
+        return configuration.ApiKeyFile is { } file ? ReadApiKeyFile(file, configuration) : null;
+    }
+
     private static string ReadApiKeyFile(string path, AgentConfiguration configuration)
     {
         var source = configuration.Resolved[AgentSettings.ApiKeyFile.Key].SourceName;
@@ -93,6 +114,26 @@ public static class LeakWatchOptionsBinder
             throw new LeakWatchException(ExitCode.InvalidConfiguration, $"{source}: {e.Message}", e);
         }
 
-        return key.Length > 0 ? key : throw new LeakWatchException(ExitCode.InvalidConfiguration, $"{source}: the API key file {path} is empty.");
+        // A key others can read is no secret. The mode of the file itself, after symlinks (a Kubernetes Secret volume
+        // links each key to ..data/KEY): mount it with defaultMode 0400.
+        var mode = OperatingSystem.IsWindows() ? UnixFileMode.None : File.GetUnixFileMode(path);
+        if ((mode & GroupOrOther) != 0)
+        {
+            throw new LeakWatchException(ExitCode.InvalidConfiguration,
+                $"{source}: the API key file {path} is open to other users (mode {Octal(mode)}): make it owner-only with chmod 600 {path} (in Kubernetes, defaultMode: 0400).");
+        }
+
+        return LongEnough(key, source, $"the API key file {path}");
     }
+
+    private static string LongEnough(string key, string source, string what)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetByteCount(key);
+        return bytes == 0 ? throw new LeakWatchException(ExitCode.InvalidConfiguration, $"{source}: {what} is empty.")
+            : bytes < MinimumApiKeyBytes ? throw new LeakWatchException(ExitCode.InvalidConfiguration,
+                $"{source}: {what} is {bytes} bytes; a key needs at least {MinimumApiKeyBytes}: make one with openssl rand -hex 24.")
+            : key;
+    }
+
+    private static string Octal(UnixFileMode mode) => "0" + Convert.ToString((int)mode & 0x1FF, 8);
 }

@@ -15,8 +15,10 @@ public static class ProcStatSource
     {
         var directory = ProcFs.ProcessDirectory(pid);
         var status = ProcFs.TryRead(Path.Combine(directory, "status"));
-        if (status is null)
+        if (status is null || ProcFs.IsStopped(pid))
         {
+            // A stopped process (SIGSTOP, a debugger) has frozen figures: reading them again would feed the rules and
+            // the terminal old values as new points. Its counters' silence marks it stale instead.
             yield break;
         }
 

@@ -7,19 +7,22 @@ namespace LeakWatch.Agent.Counters;
 /// <summary>
 /// The counters of one target until it exits: its EventPipe counter sessions (restarted by <see cref="SessionLoop"/>)
 /// and its /proc figures, every interval. The host takes the end of this source as the end of the target.
+/// The session's samples mark the target as heard from (<see cref="TargetFreshness"/>); /proc reads do not.
 /// </summary>
-public sealed class TargetWatcher(CounterSourceOptions options, AgentHealth health, TimeProvider time) : ITargetSource
+public sealed class TargetWatcher(CounterSourceOptions options, AgentHealth health, TimeProvider time, TargetFreshness freshness) : ITargetSource
 {
     public string Name => "counters";
 
     /// <summary>Returns when the target has exited; throws <see cref="OperationCanceledException"/> when cancelled.</summary>
     public async Task RunAsync(TargetConnection target, ISampleSink sink, Action<string> warn, CancellationToken cancellation)
     {
+        freshness.Watching(target.Process, time.GetUtcNow());
         using var stopProcPolling = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         var procPolling = target.ProcVisible ? PollProcAsync(target.Process, sink, stopProcPolling.Token) : Task.CompletedTask;
         try
         {
-            await SessionLoop.RunAsync((first, token) => RunSessionAsync(target, sink, warn, first, token), target.IsAliveAsync, health, time, cancellation)
+            var heard = new HeardSink(sink, freshness, time);
+            await SessionLoop.RunAsync((first, token) => RunSessionAsync(target, heard, warn, first, token), target.IsAliveAsync, health, time, cancellation)
                 .ConfigureAwait(false);
         }
         finally

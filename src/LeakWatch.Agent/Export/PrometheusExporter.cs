@@ -131,12 +131,12 @@ public sealed class PrometheusExporter : ISampleSink
     {
         var values = new string[family.LabelNames.Length];
         values[0] = TargetLabels.PidText(target.Pid);
-        values[1] = target.Name;
+        values[1] = TargetLabels.Limit(target.Name);
         values[2] = target.RuntimeInstance;
         for (var i = TargetLabels.TargetNames.Count; i < values.Length; i++)
         {
             var name = family.LabelNames[i];
-            values[i] = sampleLabels[name] ?? StaticLabel(name) ?? "";
+            values[i] = TargetLabels.Limit(sampleLabels[name] ?? StaticLabel(name) ?? "");
         }
 
         if (sampleLabels.Names.Any(n => Array.IndexOf(family.LabelNames, n) < 0))

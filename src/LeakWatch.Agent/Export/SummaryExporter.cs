@@ -33,6 +33,8 @@ internal sealed class SummaryExporter(TargetLabels targetLabels)
             labels = labels.With(name, value);
         }
 
+        labels = LabelSet.From(labels.Select(l => KeyValuePair.Create(l.Key, TargetLabels.Limit(l.Value))));
+
         lock (_gate)
         {
             _store.Observe(sample, labels);

@@ -15,30 +15,23 @@ internal static class AgentEndpoints
         string? apiKey,
         Func<IReadOnlyList<TargetProcess>> targets,
         Func<string?> unhealthyBecause,
-        Func<bool> isReady,
+        Func<string?> notReadyBecause,
         Action<string> message)
     {
         var snapshotEndpoint = new SnapshotEndpoint(snapshots, apiKey is null ? null : new ApiKeyCheck(apiKey), targets, message);
         var server = new MetricsServer(url);
         server.Map("GET", "/metrics", async (context, cancellation) =>
         {
-            // Buffered and sent with a Content-Length: HttpListener turns a zero-length write into the chunked
-            // terminator, which ends the response early and leaves a stray "0" for the next request on the connection.
-            using var body = new MemoryStream();
-            await exporter.WriteAsync(body, cancellation).ConfigureAwait(false);
-            context.Response.StatusCode = 200;
             context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
-            context.Response.ContentLength64 = body.Length;
-            body.Position = 0;
-            await body.CopyToAsync(context.Response.OutputStream, cancellation).ConfigureAwait(false);
+            await exporter.WriteAsync(context.Response.OutputStream, cancellation).ConfigureAwait(false);
         });
         server.Map("POST", SnapshotEndpoint.Path, snapshotEndpoint.HandleAsync);
         server.Map("GET", "/healthz", (context, cancellation) => unhealthyBecause() is { } because
             ? MetricsServer.WriteTextAsync(context.Response, HttpStatusCode.ServiceUnavailable, $"unhealthy: {because}\n", cancellation)
             : MetricsServer.WriteTextAsync(context.Response, HttpStatusCode.OK, "ok\n", cancellation));
-        server.Map("GET", "/readyz", (context, cancellation) => isReady()
-            ? MetricsServer.WriteTextAsync(context.Response, HttpStatusCode.OK, "ready\n", cancellation)
-            : MetricsServer.WriteTextAsync(context.Response, HttpStatusCode.ServiceUnavailable, "starting\n", cancellation));
+        server.Map("GET", "/readyz", (context, cancellation) => notReadyBecause() is { } because
+            ? MetricsServer.WriteTextAsync(context.Response, HttpStatusCode.ServiceUnavailable, because + "\n", cancellation)
+            : MetricsServer.WriteTextAsync(context.Response, HttpStatusCode.OK, "ready\n", cancellation));
         return server;
     }
 }

@@ -3,6 +3,7 @@ using LeakWatch.Agent.Counters;
 using LeakWatch.Agent.Export;
 using LeakWatch.Agent.Snapshots;
 using LeakWatch.Agent.Targets;
+using LeakWatch.Core.Text;
 
 namespace LeakWatch.Agent.Hosting;
 
@@ -33,12 +34,14 @@ public sealed class AgentHost : IAsyncDisposable
         _options = options;
         _time = time;
         Exporter = new PrometheusExporter(options.Labels, Health);
+        Freshness = new TargetFreshness(TargetFreshness.StaleAfterFor(options.Counters.Interval), Exporter);
         Snapshots = new SnapshotRecorder(new SnapshotService(time), options.Snapshots, Exporter.Registry, options.Labels, time);
         Lifetime.Stopped += target =>
         {
             Exporter.RemoveTarget(target);
             Store.RemoveTarget(target.Id);
             Snapshots.ForgetTarget(target);
+            Freshness.Forget(target.Id);
         };
         _rules = new RulePipeline(options, Exporter.Registry, Health, Snapshots, Lifetime, Say);
 
@@ -48,7 +51,7 @@ public sealed class AgentHost : IAsyncDisposable
             sinks.Add(new FirstSampleSink(() => _ready = true));
         }
 
-        List<ITargetSource> sources = [new TargetWatcher(options.Counters, Health, time), new ProcAbsence(options.Counters.Interval, Health, time), new ContainerInfoSource(time)];
+        List<ITargetSource> sources = [new TargetWatcher(options.Counters, Health, time, Freshness), new ProcAbsence(options.Counters.Interval, Health, time), new ContainerInfoSource(time)];
         if (options.AsyncOperations.Enabled)
         {
             sources.Add(new AsyncOperationsTargetSource(options.AsyncOperations, options.Counters.Interval, Health, time, Snapshots, Lifetime));
@@ -62,7 +65,7 @@ public sealed class AgentHost : IAsyncDisposable
         _supervisor = new TargetSupervisor(sources, new RetainedHeapSink(new SampleFanout(sinks)), Lifetime, Health, time, options.Targets.Target is null, Say);
         if (options.Http.Url is { } url)
         {
-            Server = AgentEndpoints.Create(url, Exporter, Snapshots, options.Http.ApiKey, () => Targets, () => _unhealthyBecause, () => _ready, Say);
+            Server = AgentEndpoints.Create(url, Exporter, Snapshots, options.Http.ApiKey, () => Targets, () => _unhealthyBecause, NotReadyBecause, Say);
         }
     }
 
@@ -72,6 +75,13 @@ public sealed class AgentHost : IAsyncDisposable
 
     /// <summary>Latest values for the terminal.</summary>
     public SeriesStore Store { get; } = new();
+
+    /// <summary>When each target last sent counters; a silent one is stale (/readyz, the live view).</summary>
+    public TargetFreshness Freshness { get; }
+
+    /// <summary>What the terminal shows: the latest values, each target marked when it has gone silent.</summary>
+    public IReadOnlyList<TargetView> View(DateTimeOffset now) =>
+        Store.Snapshot().Select(v => v with { SilentFor = Freshness.SilentFor(v.Target.Id, now) }).ToList();
 
     public PrometheusExporter Exporter { get; }
 
@@ -124,7 +134,7 @@ public sealed class AgentHost : IAsyncDisposable
         }
         catch (Exception e) when (targets.Target is null)
         {
-            _unhealthyBecause = $"{e.GetType().Name}: {e.Message}";
+            _unhealthyBecause = UserMessages.Describe(e);
             throw;
         }
         finally
@@ -135,12 +145,28 @@ public sealed class AgentHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _rules.DisposeAsync().ConfigureAwait(false);
-        Snapshots.Dispose();
+        // The server first: requests in flight (a POST /snapshots) are answered before the recorder goes away.
         if (Server is not null)
         {
             await Server.DisposeAsync().ConfigureAwait(false);
         }
+
+        await _rules.DisposeAsync().ConfigureAwait(false);
+        Snapshots.Dispose();
+    }
+
+    /// <summary>/readyz: null when ready; "starting", or which targets have sent nothing for a few intervals.</summary>
+    private string? NotReadyBecause()
+    {
+        if (!_ready)
+        {
+            return "starting";
+        }
+
+        var stale = Freshness.Stale(_time.GetUtcNow());
+        return stale.Count == 0
+            ? null
+            : "stale: " + string.Join("; ", stale.Select(s => $"pid {s.Target.Pid} ({s.Target.Name}) has sent nothing for {Math.Floor(s.SilentFor.TotalSeconds):0}s"));
     }
 
     private void Say(string line) => Message?.Invoke(line);

@@ -1,6 +1,7 @@
 using LeakWatch.Agent.Snapshots;
 using LeakWatch.Agent.Targets;
 using LeakWatch.Core;
+using LeakWatch.Core.Text;
 
 namespace LeakWatch.Agent.Hosting;
 
@@ -22,7 +23,7 @@ internal sealed class BaselineSnapshotSource(SnapshotRecorder snapshots) : ITarg
         catch (LeakWatchException e)
         {
             // Counters are still worth watching without a baseline; triggered snapshots report their own errors.
-            warn($"Baseline snapshot failed: {e.Message}");
+            warn($"Baseline snapshot failed: {UserMessages.Describe(e)}.");
         }
     }
 }

@@ -1,6 +1,7 @@
 using LeakWatch.Agent.Configuration;
 using LeakWatch.Agent.Targets;
 using Microsoft.Diagnostics.NETCore.Client;
+using LeakWatch.Core.Text;
 
 namespace LeakWatch.Agent.Hosting;
 
@@ -65,7 +66,7 @@ internal static class DiagnosticPortDiscovery
         catch (Exception e) when (e is ServerNotAvailableException or ServerErrorException or UnsupportedCommandException or IOException or TimeoutException)
         {
             health.Error("resume_failed");
-            message($"{target.Pid} ({target.Name}): could not resume its startup: {e.Message}");
+            message($"{target.Pid} ({target.Name}): could not resume its startup: {UserMessages.Describe(e)}.");
         }
     }
 

@@ -15,14 +15,15 @@ namespace LeakWatch.Agent.Hosting;
 /// <c>Authorization: Bearer KEY</c>; 429 while another snapshot runs; 404 for a pid the agent does not watch.
 /// <c>pid</c> may be left out when exactly one process is watched; <c>runtime_instance</c> picks one of several
 /// sidecar apps that all report the same pid. The target is reached through the connection it came from: a pid from
-/// another pid namespace is never ptraced here (<see cref="SnapshotRouting"/> takes the EventPipe route). Answers the summary lines as text, or JSON with
+/// another pid namespace is never ptraced here (<see cref="SnapshotRouting"/> takes the EventPipe route). An empty or non-numeric
+/// <c>pid=</c> is 400; no body is needed (a bare <c>curl -X POST</c>). Answers the summary lines as text, or JSON with
 /// <c>Accept: application/json</c>.
 /// </summary>
 public sealed class SnapshotEndpoint(SnapshotRecorder recorder, ApiKeyCheck? apiKey, Func<IReadOnlyList<TargetProcess>> targets, Action<string> message)
 {
     public const string Path = "/snapshots";
 
-    public async Task HandleAsync(HttpListenerContext context, CancellationToken cancellation)
+    public async Task HandleAsync(HttpExchange context, CancellationToken cancellation)
     {
         var response = context.Response;
         if (apiKey is null)
@@ -42,7 +43,7 @@ public sealed class SnapshotEndpoint(SnapshotRecorder recorder, ApiKeyCheck? api
         var watched = targets();
         var pidText = context.Request.QueryString["pid"];
         TargetProcess? target;
-        if (string.IsNullOrEmpty(pidText))
+        if (pidText is null)
         {
             if (watched.Count != 1)
             {
@@ -52,6 +53,12 @@ public sealed class SnapshotEndpoint(SnapshotRecorder recorder, ApiKeyCheck? api
             }
 
             target = watched[0];
+        }
+        else if (!int.TryParse(pidText, NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+        {
+            // "pid=" (empty) is a mistake in a script, not a request for the only target.
+            await MetricsServer.WriteTextAsync(response, HttpStatusCode.BadRequest, $"pid must be a process id such as pid=4242, not '{Printable(pidText)}'\n", cancellation).ConfigureAwait(false);
+            return;
         }
         else
         {
@@ -104,6 +111,9 @@ public sealed class SnapshotEndpoint(SnapshotRecorder recorder, ApiKeyCheck? api
             await MetricsServer.WriteTextAsync(response, HttpStatusCode.OK, string.Join('\n', summary.Lines) + "\n", cancellation).ConfigureAwait(false);
         }
     }
+
+    private static string Printable(string text) =>
+        new(text.Take(40).Select(c => char.IsControl(c) ? '?' : c).ToArray());
 
     private static string ToJson(TargetProcess target, SnapshotSummary summary)
     {

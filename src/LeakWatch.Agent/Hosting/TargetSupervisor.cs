@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using LeakWatch.Agent.Targets;
 using LeakWatch.Core;
+using LeakWatch.Core.Text;
 
 namespace LeakWatch.Agent.Hosting;
 
@@ -81,7 +82,7 @@ internal sealed class TargetSupervisor(
             catch (LeakWatchException e)
             {
                 // Not attachable (permission, too old a runtime): say so once and leave it alone until it is gone.
-                message($"Not watching {process.Pid} ({process.Name}): {e.Message}");
+                message($"Not watching {process.Pid} ({process.Name}): {UserMessages.Describe(e)}.");
                 Ignore(process.Pid);
             }
             catch (Exception e)
@@ -90,7 +91,7 @@ internal sealed class TargetSupervisor(
                 if (await target.IsAliveAsync(CancellationToken.None).ConfigureAwait(false))
                 {
                     health.Error("watch_failed");
-                    message($"Stopped watching {process.Pid} ({process.Name}) after an error: {e.GetType().Name}: {e.Message}");
+                    message($"Stopped watching {process.Pid} ({process.Name}) after an error: {UserMessages.Describe(e)}.");
                 }
                 else
                 {
@@ -144,7 +145,7 @@ internal sealed class TargetSupervisor(
         {
             // One source failing must not stop the counters of its target.
             health.Error("target_source_failed");
-            warn($"{source.Name}: {e.Message}");
+            warn($"{source.Name}: {UserMessages.Describe(e)}.");
         }
     }
 }

@@ -4,6 +4,7 @@ using LeakWatch.Agent.Targets;
 using LeakWatch.Core;
 using LeakWatch.Core.Stacks;
 using Prometheus;
+using LeakWatch.Core.Text;
 
 namespace LeakWatch.Agent.Snapshots;
 
@@ -262,7 +263,7 @@ public sealed class SnapshotRecorder : IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new LeakWatchException(ExitCode.InvalidConfiguration, $"Cannot write snapshots to {directory}: {e.Message}", e);
+            throw new LeakWatchException(ExitCode.InvalidConfiguration, $"Cannot write snapshots to {directory}: {UserMessages.Describe(e)}.", e);
         }
     }
 

@@ -6,6 +6,7 @@ using LeakWatch.Core;
 using LeakWatch.Core.Stacks;
 using Microsoft.Diagnostics.NETCore.Client;
 using Microsoft.Diagnostics.Runtime;
+using LeakWatch.Core.Text;
 
 namespace LeakWatch.Agent.Snapshots;
 
@@ -173,7 +174,7 @@ public sealed class SnapshotService : ISnapshotTaker
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 throw TargetResolver.Explain(e, target)
-                    ?? new LeakWatchException(ExitCode.TargetNotSupported, $"Process {target.Pid} ({target.Name}) could not write a dump to {directory}: {e.Message}", e);
+                    ?? new LeakWatchException(ExitCode.TargetNotSupported, $"Process {target.Pid} ({target.Name}) could not write a dump to {directory}: {UserMessages.Describe(e)}.", e);
             }
 
             var paused = Stopwatch.GetElapsedTime(started);
@@ -244,7 +245,7 @@ public sealed class SnapshotService : ISnapshotTaker
         {
             throw new LeakWatchException(
                 ExitCode.TargetNotSupported,
-                $"Cannot read the .NET runtime of process {target.Pid} ({target.Name}): {e.Message} (libmscordaccore.so is looked for beside the target's libcoreclr.so).",
+                $"Cannot read the .NET runtime of process {target.Pid} ({target.Name}): {UserMessages.Describe(e)} (libmscordaccore.so is looked for beside the target's libcoreclr.so).",
                 e);
         }
     }
@@ -266,7 +267,7 @@ public sealed class SnapshotService : ISnapshotTaker
                 error);
         }
 
-        return new LeakWatchException(ExitCode.TargetNotSupported, $"Cannot attach to process {target.Pid} ({target.Name}): {error.Message}", error);
+        return new LeakWatchException(ExitCode.TargetNotSupported, $"Cannot attach to process {target.Pid} ({target.Name}): {UserMessages.Describe(error)}.", error);
     }
 
     private static void TryRestrictToOwner(string path)

@@ -9,6 +9,16 @@ public static class ProcFs
 
     public static bool IsVisible(int pid) => Directory.Exists(ProcessDirectory(pid));
 
+    /// <summary>Whether the process is stopped by a signal (state T) or stopped under a tracer (state t).</summary>
+    public static bool IsStopped(int pid) => State(pid) is 'T' or 't';
+
+    private static char? State(int pid)
+    {
+        var stat = TryRead(Path.Combine(ProcessDirectory(pid), "stat"));
+        var close = stat?.LastIndexOf(')') ?? -1;
+        return stat is not null && close >= 0 && close + 2 < stat.Length ? stat[close + 2] : null;
+    }
+
     /// <summary>Whether the process has exited and waits to be reaped (state Z in /proc/PID/stat).</summary>
     public static bool IsZombie(int pid)
     {

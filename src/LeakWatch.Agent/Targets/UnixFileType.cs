@@ -28,6 +28,20 @@ internal static partial class UnixFileType
         return (BitConverter.ToUInt16(buffer, ModeOffset) & FileTypeMask) == SocketType;
     }
 
+    /// <summary>True for a regular file (after symlinks), false for a fifo, device, socket or directory; null when it cannot be read.</summary>
+    public static bool? IsRegularFile(string path)
+    {
+        var buffer = new byte[256];
+        if (Statx(AtCurrentDirectory, path, 0, StatxType, buffer) != 0)
+        {
+            return null;
+        }
+
+        return (BitConverter.ToUInt16(buffer, ModeOffset) & FileTypeMask) == RegularType;
+    }
+
+    private const int RegularType = 0x8000;
+
     [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     private static partial int Statx(int directoryFd, string path, int flags, uint mask, byte[] buffer);

@@ -4,6 +4,7 @@ using LeakWatch.Core;
 using LeakWatch.Core.Configuration;
 using LeakWatch.Core.Options;
 using LeakWatch.Core.Stacks;
+using LeakWatch.Core.Text;
 
 namespace LeakWatch.Cli.Commands;
 
@@ -26,7 +27,8 @@ internal sealed class StacksCommand : Command
         Options.Add(Top);
         Top.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int?>() is <= 0)
+            // The tokens, not GetValueOrDefault: a validator that converts 'abc' or '' throws instead of reporting.
+            if (result.Tokens is [var token] && int.TryParse(token.Value, System.Globalization.CultureInfo.InvariantCulture, out var top) && top <= 0)
             {
                 result.AddError("--top must be a positive number of groups.");
             }
@@ -131,7 +133,7 @@ internal sealed class StacksCommand : Command
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new LeakWatchException(ExitCode.InvalidConfiguration, $"Cannot write {path}: {e.Message}", e);
+            throw new LeakWatchException(ExitCode.InvalidConfiguration, $"Cannot write {path}: {UserMessages.Describe(e)}.", e);
         }
     }
 }

@@ -82,7 +82,8 @@ internal static class WatchRunner
         {
             while (await timer.WaitForNextTickAsync(cancellation).ConfigureAwait(false))
             {
-                renderer.Render(host.Store.Snapshot(), TimeProvider.System.GetUtcNow());
+                var now = TimeProvider.System.GetUtcNow();
+                renderer.Render(host.View(now), now);
             }
         }
         catch (OperationCanceledException)

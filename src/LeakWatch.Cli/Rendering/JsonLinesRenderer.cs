@@ -24,6 +24,11 @@ internal sealed class JsonLinesRenderer(TextWriter output) : IRenderer
                     writer.WriteString("timestamp", now);
                     writer.WriteNumber("pid", target.Target.Pid);
                     writer.WriteString("processName", target.Target.Name);
+                    if (target.SilentFor is { } silent)
+                    {
+                        writer.WriteNumber("staleSeconds", Math.Floor(silent.TotalSeconds));
+                    }
+
                     writer.WriteStartArray("metrics");
                     foreach (var sample in SeriesFormatting.Ordered(target.Samples))
                     {

@@ -26,6 +26,11 @@ internal sealed class LineRenderer(TextWriter output) : IRenderer
                     }
                 }
 
+                if (target.SilentFor is { } silent)
+                {
+                    line.Append(" stale=").Append(SeriesFormatting.Seconds(silent));
+                }
+
                 output.WriteLine(line.ToString());
             }
 

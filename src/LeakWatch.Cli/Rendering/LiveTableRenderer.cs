@@ -107,7 +107,8 @@ internal sealed class LiveTableRenderer : IRenderer
     private void AppendTarget(List<TableRow> rows, TargetView target, int width)
     {
         var seriesWidth = Math.Clamp(width - 5 - ValueWidth - RateWidth, 20, 58); // one column spare: no line wraps
-        rows.Add(new(RowPriority.Header, $"\u001b[1m{target.Target.Name}\u001b[0m  pid {target.Target.Pid}"));
+        var stale = target.SilentFor is { } silent ? $"  \u001b[1;33mSTALE: no data for {SeriesFormatting.Seconds(silent)}, values are old\u001b[0m" : "";
+        rows.Add(new(RowPriority.Header, $"\u001b[1m{target.Target.Name}\u001b[0m  pid {target.Target.Pid}{stale}"));
         foreach (var suspicion in _suspicions.For(target.Target.Pid))
         {
             rows.Add(new(RowPriority.Suspicion, $"  \u001b[1;31m{suspicion}\u001b[0m"));

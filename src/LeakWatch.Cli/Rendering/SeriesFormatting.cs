@@ -20,6 +20,10 @@ internal static class SeriesFormatting
         ("leakwatch_async_operations_pending", "async_pending"),
     ];
 
+    /// <summary>A silence, in whole seconds: "12s".</summary>
+    public static string Seconds(TimeSpan duration) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Math.Floor(duration.TotalSeconds):0}s");
+
     public static int Rank(string name)
     {
         for (var i = 0; i < Headline.Count; i++)

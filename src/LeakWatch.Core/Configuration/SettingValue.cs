@@ -29,9 +29,7 @@ public sealed class SettingValue
 
     public static SettingValue Boolean { get; } = new(false, text => TryParseBoolean(text, out _) ? null : $"'{text}' is not true or false");
 
-    public static SettingValue Url { get; } = new(false, text => ListenUrl.TryParse(text.Trim(), out _)
-        ? null
-        : $"'{text}' is not an http:// URL with a port (such as http://0.0.0.0:9473) or 'none'");
+    public static SettingValue Url { get; } = new(false, text => ListenUrl.Problem(text.Trim()));
 
     /// <summary>A duration between <paramref name="minimum"/> and <paramref name="maximum"/>, checked when it is parsed.</summary>
     public static SettingValue Duration(TimeSpan minimum, TimeSpan maximum) => new(false, text =>

@@ -1,6 +1,9 @@
 namespace LeakWatch.Core.Options;
 
-/// <summary>The agent's HTTP address: an http:// URL with a port and no path; "none" serves nothing; * and + mean every interface.</summary>
+/// <summary>
+/// The agent's HTTP address: an http:// URL with a port and no path; "none" serves nothing; * and + mean every IPv4
+/// interface, [::] every interface; IPv6 literals in brackets; port 0 picks a free port (the startup line says which).
+/// </summary>
 public static class ListenUrl
 {
     public const string None = "none";
@@ -14,13 +17,41 @@ public static class ListenUrl
             return true;
         }
 
-        if (Uri.TryCreate(text.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var parsed)
-            && parsed.Scheme == Uri.UriSchemeHttp && !parsed.IsDefaultPort && parsed.AbsolutePath == "/")
+        if (Problem(text) is null)
         {
-            url = parsed;
+            url = new Uri(Normalize(text), UriKind.Absolute);
             return true;
         }
 
         return false;
     }
+
+    /// <summary>What is wrong with <paramref name="text"/>, or null. Never quotes user info: it would echo a password.</summary>
+    public static string? Problem(string text)
+    {
+        if (text == None)
+        {
+            return null;
+        }
+
+        if (!Uri.TryCreate(Normalize(text), UriKind.Absolute, out var parsed) || parsed.Scheme != Uri.UriSchemeHttp)
+        {
+            return $"'{text}' is not an http:// URL with a port (such as http://0.0.0.0:9473, http://[::1]:9473) or 'none'";
+        }
+
+        if (parsed.UserInfo.Length > 0)
+        {
+            return "the URL holds a user name or password (user:password@), which leakwatch does not take: give only http://HOST:PORT, and guard POST /snapshots with --api-key-file";
+        }
+
+        if (parsed.IsDefaultPort || parsed.AbsolutePath != "/" || parsed.Query.Length > 0 || parsed.Fragment.Length > 0)
+        {
+            return $"'{text}' is not an http:// URL with a port and no path (such as http://0.0.0.0:9473) or 'none'";
+        }
+
+        return null;
+    }
+
+    private static string Normalize(string text) =>
+        text.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal);
 }

@@ -30,6 +30,23 @@ public class RendererTests
     }
 
     [Fact]
+    public void A_silent_target_is_marked_stale_in_lines_table_and_json()
+    {
+        var stale = View(T0, 48, 3) with { SilentFor = TimeSpan.FromSeconds(12.7) };
+        var lines = new StringWriter();
+        var table = new StringWriter();
+        var json = new StringWriter();
+
+        new LineRenderer(lines).Render([stale], T0);
+        new LiveTableRenderer(table, () => (100, 30)).Render([stale], T0);
+        new JsonLinesRenderer(json).Render([stale], T0);
+
+        Assert.EndsWith(" stale=12s\n", lines.ToString().ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.Contains("STALE: no data for 12s, values are old", table.ToString(), StringComparison.Ordinal);
+        Assert.Equal(12, JsonDocument.Parse(json.ToString()).RootElement.GetProperty("staleSeconds").GetDouble());
+    }
+
+    [Fact]
     public void Json_lines_are_valid_json_with_every_series()
     {
         var output = new StringWriter();

@@ -119,7 +119,7 @@ public class ConfigurationPrecedenceTests
     [Theory]
     [InlineData("LEAKWATCH_INTERVAL", "soon", "LEAKWATCH_INTERVAL: 'soon' is not a duration such as 500ms, 1s, 10m or 1h.")]
     [InlineData("LEAKWATCH_INTERVAL", "10ms", "LEAKWATCH_INTERVAL: '10ms' is shorter than the minimum of 100ms.")]
-    [InlineData("LEAKWATCH_URLS", "https://x:1", "LEAKWATCH_URLS: 'https://x:1' is not an http:// URL with a port (such as http://0.0.0.0:9473) or 'none'.")]
+    [InlineData("LEAKWATCH_URLS", "https://x:1", "LEAKWATCH_URLS: 'https://x:1' is not an http:// URL with a port (such as http://0.0.0.0:9473, http://[::1]:9473) or 'none'.")]
     [InlineData("LEAKWATCH_ALL", "maybe", "LEAKWATCH_ALL: 'maybe' is not true or false.")]
     [InlineData("LEAKWATCH_SNAPSHOT_VIA", "ssh", "LEAKWATCH_SNAPSHOT_VIA: 'ssh' is not one of attach, dump, eventpipe.")]
     [InlineData("LEAKWATCH_LABELS", "pid=1", "LEAKWATCH_LABELS: 'pid' is set by leakwatch or Prometheus itself; choose another label name.")]

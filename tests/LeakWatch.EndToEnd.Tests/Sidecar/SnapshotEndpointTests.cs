@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using LeakWatch.EndToEnd.Tests.Harness;
@@ -8,7 +9,7 @@ namespace LeakWatch.EndToEnd.Tests.Sidecar;
 /// <summary><c>POST /snapshots</c>: off without an API key, 401 with a wrong one, a snapshot with the right one, 429 while one runs.</summary>
 public class SnapshotEndpointTests
 {
-    private const string Key = "e2e-key-4f1c9a";
+    private const string Key = "e2e-key-4f1c9a-7b3d";
 
     [Fact]
     public async Task Without_a_configured_key_the_endpoint_is_off()
@@ -68,6 +69,41 @@ public class SnapshotEndpointTests
 
         await agent.Metrics.WaitForAsync("leakwatch_snapshots_total", s => s["reason"] == "manual" && s.Value == 2);
         await TargetChecks.AssertStillRunningAsync(app);
+    }
+
+    [Fact]
+    public async Task A_bare_curl_POST_gets_the_snapshot_and_an_empty_pid_is_400()
+    {
+        using var app = await TestApp.StartAsync("steady");
+        using var agent = Agent.Start(
+            ["attach", "--pid", AgentProbes.Text(app.Pid), "--output", "lines", "--snapshot-baseline", "false"],
+            new Dictionary<string, string> { ["LEAKWATCH_API_KEY"] = Key });
+        await AgentProbes.WaitForStatusAsync(agent, "/readyz", HttpStatusCode.OK);
+        var url = $"http://127.0.0.1:{agent.Port}/snapshots";
+
+        // As docs/snapshots.md shows it: no body, so curl sends no Content-Length (HttpListener answered 411 as HTML).
+        var (status, body) = await CurlAsync("-X", "POST", "-H", $"Authorization: Bearer {Key}", $"{url}?pid={app.Pid}");
+        Assert.True(status == "200", $"{status}: {body}");
+        Assert.StartsWith("Snapshot (manual): ", body, StringComparison.Ordinal);
+
+        var (jsonStatus, json) = await CurlAsync("-X", "POST", "-H", "Content-Length: 0", "-H", "Accept: application/json", "-H", $"Authorization: Bearer {Key}", url);
+        Assert.True(jsonStatus == "200", $"{jsonStatus}: {json}");
+        Assert.Equal(app.Pid, JsonDocument.Parse(json).RootElement.GetProperty("pid").GetInt32());
+
+        var (emptyStatus, emptyBody) = await CurlAsync("-X", "POST", "-H", $"Authorization: Bearer {Key}", $"{url}?pid=");
+        Assert.Equal("400", emptyStatus);
+        Assert.StartsWith("pid must be a process id", Assert.Single(emptyBody.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
+        await TargetChecks.AssertStillRunningAsync(app);
+    }
+
+    /// <summary>curl's status code and body: the real client the docs name.</summary>
+    private static async Task<(string Status, string Body)> CurlAsync(params string[] arguments)
+    {
+        using var curl = Process.Start(new ProcessStartInfo("curl", ["-sS", "--max-time", "60", "-w", "\n%{http_code}", .. arguments]) { RedirectStandardOutput = true })!;
+        var output = await curl.StandardOutput.ReadToEndAsync();
+        await curl.WaitForExitAsync();
+        var split = output.LastIndexOf('\n');
+        return (output[(split + 1)..], output[..Math.Max(split, 0)]);
     }
 
     [Fact]
