@@ -81,31 +81,13 @@ public static class JsonReportWriter
             if (snapshot.TaskChainsSkipped is not null)
             {
                 json.WriteString("chainsSkipped", snapshot.TaskChainsSkipped);
-                json.WriteStartArray("pendingOperations");
-                foreach (var operation in snapshot.PendingOperations)
-                {
-                    json.WriteStartObject();
-                    json.WriteString("method", operation.Method);
-                    json.WriteNumber("pending", operation.Pending);
-                    json.WriteEndObject();
-                }
-
-                json.WriteEndArray();
+                WriteMethodCounts(json, "pendingOperations", "pending", snapshot.PendingOperations.Select(o => (o.Method, o.Pending)));
             }
 
             json.WriteEndObject();
             JsonSections.Write(json, snapshot);
 
-            json.WriteStartArray("droppedAsync");
-            foreach (var dropped in snapshot.DroppedAsync)
-            {
-                json.WriteStartObject();
-                json.WriteString("method", dropped.Method);
-                json.WriteNumber("dropped", dropped.Dropped);
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
+            WriteMethodCounts(json, "droppedAsync", "dropped", snapshot.DroppedAsync.Select(d => (d.Method, d.Dropped)));
             json.WriteEndObject();
         }
 
@@ -153,6 +135,21 @@ public static class JsonReportWriter
                 ? dropped.EnumerateArray().Select(d => new DroppedAsyncMethod(d.GetProperty("method").GetString() ?? "", d.GetProperty("dropped").GetInt64())).ToList()
                 : [],
         };
+    }
+
+    /// <summary>An array of <c>{ "method": ..., countField: n }</c> objects.</summary>
+    private static void WriteMethodCounts(Utf8JsonWriter json, string array, string countField, IEnumerable<(string Method, long Count)> counts)
+    {
+        json.WriteStartArray(array);
+        foreach (var (method, count) in counts)
+        {
+            json.WriteStartObject();
+            json.WriteString("method", method);
+            json.WriteNumber(countField, count);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
     }
 
     /// <summary>"locations": one per frame, null where none was found; left out when no frame has one.</summary>

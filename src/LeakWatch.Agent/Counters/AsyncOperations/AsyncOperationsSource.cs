@@ -35,7 +35,7 @@ public sealed class AsyncOperationsSource
     private readonly AsyncOperationTracker _tracker;
     private readonly AsyncOperationsReporter _reporter;
     private readonly HashSet<(string Name, LabelSet Labels)> _published = [];
-    private readonly Queue<DateTimeOffset> _lostEventResets = new();
+    private readonly RepeatedResets _lostEventResets = new(AsyncOperationsDefaults.ResetsBeforeBackOff, AsyncOperationsDefaults.BackOffWindow);
     private StackAttributionSession? _stackAttribution;
     private RuntimeAsyncWaits? _runtimeAsyncWaits;
     private bool _stackAttributionRefused;
@@ -200,7 +200,7 @@ public sealed class AsyncOperationsSource
                 var now = _time.GetUtcNow();
                 _tracker.Reset(TrackingResetReason.EventsLost, now);
                 _health.Error("async_events_lost");
-                if (ShouldBackOff(now))
+                if (_lostEventResets.TooMany(now))
                 {
                     Warning?.Invoke($"Async operation counts stopped: the target lost events {AsyncOperationsDefaults.ResetsBeforeBackOff} times within " +
                                     $"{AsyncOperationsDefaults.BackOffWindow.TotalSeconds:0} s ({lost} events so far), too many async operations for a " +
@@ -279,17 +279,6 @@ public sealed class AsyncOperationsSource
             await _stackAttribution.StopAsync().ConfigureAwait(false);
             _stackAttribution = null;
         }
-    }
-
-    private bool ShouldBackOff(DateTimeOffset now)
-    {
-        _lostEventResets.Enqueue(now);
-        while (_lostEventResets.Count > 0 && now - _lostEventResets.Peek() > AsyncOperationsDefaults.BackOffWindow)
-        {
-            _lostEventResets.Dequeue();
-        }
-
-        return _lostEventResets.Count >= AsyncOperationsDefaults.ResetsBeforeBackOff;
     }
 
     private void Publish(ISampleSink sink, AsyncTrackingSnapshot snapshot)
