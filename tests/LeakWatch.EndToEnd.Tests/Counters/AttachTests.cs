@@ -38,7 +38,11 @@ public class AttachTests
     {
         using var app = await TestApp.StartAsync("steady");
         using var agent = Agent.Attach(app.Pid, "--label", "service=orders", "--label", "team=payments");
-        await agent.Metrics.WaitForAsync("dotnet_gc_collections_total");
+        // The runtime's first publish may carry some instruments before others: wait for each family read below.
+        foreach (var family in new[] { "dotnet_gc_collections_total", "dotnet_thread_pool_thread_count", "process_num_threads" })
+        {
+            await agent.Metrics.WaitForAsync(family);
+        }
 
         var text = await agent.Metrics.ReadTextAsync();
         var samples = MetricsScraper.Parse(text);
