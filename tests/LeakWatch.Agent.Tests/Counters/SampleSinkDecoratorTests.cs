@@ -13,7 +13,7 @@ public class SampleSinkDecoratorTests
 {
     private static readonly TargetProcess Target = new(4242, "Orders", "dotnet Orders.dll", new Version(10, 0, 0));
 
-    public static TheoryData<string> Decorators => ["retained-heap", "fanout"];
+    public static TheoryData<string> Decorators => ["retained-heap", "fanout", "heard"];
 
     [Theory]
     [MemberData(nameof(Decorators))]
@@ -23,6 +23,7 @@ public class SampleSinkDecoratorTests
         ISampleSink sink = decorator switch
         {
             "retained-heap" => new RetainedHeapSink(inner),
+            "heard" => new HeardSink(inner, new TargetFreshness(TimeSpan.FromSeconds(5), new RecordingSink()), TimeProvider.System),
             _ => new SampleFanout([inner]),
         };
 
