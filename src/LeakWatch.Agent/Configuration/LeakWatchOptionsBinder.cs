@@ -61,6 +61,7 @@ public static class LeakWatchOptionsBinder
                 Snapshot = new SnapshotOptions
                 {
                     MaxPause = configuration.MaxPause ?? SnapshotDefaults.MaxPause,
+                    CopyBudget = configuration.CopyBudget ?? SnapshotDefaults.CopyBudget,
                     Route = SnapshotRoutes.Parse(configuration.SnapshotVia),
                     DumpDirectory = configuration.DumpDir,
                 },

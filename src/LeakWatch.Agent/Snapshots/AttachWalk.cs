@@ -38,7 +38,10 @@ internal static class AttachWalk
                 ? SnapshotService.ExitedDuring(target.Pid, target.Name)
                 : new LeakWatchException(ExitCode.TargetNotSupported, $"Process {target.Pid} ({target.Name}) has no .NET runtime loaded that leakwatch can read."));
         using var runtime = SnapshotService.CreateRuntime(clr, target);
-        var (buffer, note) = CaptureBuffer(target.Pid, options.CopyBudget);
+        var (budgetBytes, budgetReason) = options.CopyBudget.Resolve(AgentMemoryProbe.Read());
+        var (buffer, note) = budgetBytes == 0
+            ? (null, options.CopyBudget.IsAuto ? $"no memory to copy into ({budgetReason})" : "the capture route is off (--copy-budget 0)")
+            : CaptureBuffer(target.Pid, budgetBytes, budgetReason);
         Freezer.Warm(target.Pid);
         using var noCollection = NoCollectionRegion.Enter();
         var budget = new PauseBudget(options.MaxPause, stop);
@@ -52,7 +55,7 @@ internal static class AttachWalk
         if (buffer is not null)
         {
             image = ProcessImage.Capture(target.Pid, target.Name, buffer, live, out var needed);
-            note = image is null ? $"{Mib(needed)} to copy at the freeze, over the copy budget (--copy-budget {Mib(options.CopyBudget)})" : null;
+            note = image is null ? $"{Mib(needed)} to copy at the freeze, over the copy budget of {Mib(buffer.Length)} ({budgetReason})" : null;
         }
 
         RawWalk walk;
@@ -88,13 +91,8 @@ internal static class AttachWalk
     /// A buffer for the copy, allocated and touched while the target still runs (page faults are ours, not the
     /// pause's), sized from what the copy needs now plus room to grow; null, and why, when it does not fit the budget.
     /// </summary>
-    private static (byte[]? Buffer, string? Note) CaptureBuffer(int pid, long copyBudget)
+    private static (byte[]? Buffer, string? Note) CaptureBuffer(int pid, long copyBudget, string budgetReason)
     {
-        if (copyBudget == 0)
-        {
-            return (null, "the capture route is off (--copy-budget 0)");
-        }
-
         long estimate;
         try
         {
@@ -107,7 +105,7 @@ internal static class AttachWalk
 
         if (estimate > copyBudget)
         {
-            return (null, $"{Mib(estimate)} to copy, over the copy budget (--copy-budget {Mib(copyBudget)})");
+            return (null, $"{Mib(estimate)} to copy, over the copy budget of {Mib(copyBudget)} ({budgetReason})");
         }
 
         var size = (int)Math.Min(Math.Min(copyBudget, int.MaxValue), estimate + Math.Max(estimate / 8, 8L * 1024 * 1024));

@@ -1,3 +1,5 @@
+using LeakWatch.Core.Options;
+
 namespace LeakWatch.Agent.Snapshots;
 
 /// <summary>Documented defaults of snapshots (docs/snapshots.md).</summary>
@@ -7,10 +9,11 @@ public static class SnapshotDefaults
     public static readonly TimeSpan MaxPause = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// 128 MiB of target memory copied at most by the capture route (the agent holds the copy during the walk): with
-    /// the agent's own ~70 MiB it fits the 256Mi sidecar limit of deploy/. Larger targets are walked frozen.
+    /// Auto: the capture route copies what the agent's memory allows when the snapshot starts (the agent holds the
+    /// copy during the walk): about 120 MiB under the 256Mi sidecar limit of deploy/, up to 1 GiB on a host with
+    /// room. Larger targets are walked frozen.
     /// </summary>
-    public const long CopyBudget = 128L * 1024 * 1024;
+    public static readonly CopyBudget CopyBudget = CopyBudget.Auto;
 
     /// <summary>2 million pending tasks (about 100 MB of analyser memory at worst).</summary>
     public const int MaxPendingTasks = 2_000_000;

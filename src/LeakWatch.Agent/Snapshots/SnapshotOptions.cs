@@ -1,3 +1,5 @@
+using LeakWatch.Core.Options;
+
 namespace LeakWatch.Agent.Snapshots;
 
 /// <summary>How one snapshot is taken. Defaults in <see cref="SnapshotDefaults"/>.</summary>
@@ -10,9 +12,10 @@ public sealed record SnapshotOptions
 
     /// <summary>
     /// Target memory the capture route may copy (frozen only for the copy, walked with the target running); past it,
-    /// or 0, the walk runs with the target frozen, bounded by <see cref="MaxPause"/>.
+    /// or 0, the walk runs with the target frozen, bounded by <see cref="MaxPause"/>. Auto: what the agent's memory
+    /// allows when the snapshot starts.
     /// </summary>
-    public long CopyBudget { get; init; } = SnapshotDefaults.CopyBudget;
+    public CopyBudget CopyBudget { get; init; } = SnapshotDefaults.CopyBudget;
 
     /// <summary>Pending tasks remembered at most (bounds the analyser's memory); past it the snapshot is partial.</summary>
     public int MaxPendingTasks { get; init; } = SnapshotDefaults.MaxPendingTasks;
@@ -29,11 +32,6 @@ public sealed record SnapshotOptions
         if (MaxPause <= TimeSpan.Zero)
         {
             throw new Core.LeakWatchException(Core.ExitCode.UsageError, "--max-pause must be more than zero, for example 1s.");
-        }
-
-        if (CopyBudget < 0)
-        {
-            throw new Core.LeakWatchException(Core.ExitCode.UsageError, "--copy-budget must be 0 (never copy) or a size, for example 128MiB.");
         }
 
         if (MaxPendingTasks <= 0 || MaxFramesPerThread <= 0)

@@ -40,7 +40,7 @@ internal sealed class StacksCommand : Command
             {
                 Route = SnapshotRoutes.Parse(parseResult.GetValue(Via)),
                 MaxPause = TargetOptions.DurationOrDefault(parseResult, MaxPause, SnapshotDefaults.MaxPause),
-                CopyBudget = parseResult.GetValue(CopyBudget),
+                CopyBudget = Core.Options.CopyBudget.TryParse(parseResult.GetValue(CopyBudget), out var budget) ? budget : SnapshotDefaults.CopyBudget,
                 DumpDirectory = parseResult.GetValue(DumpDir),
             };
             StackSnapshot snapshot;
@@ -102,22 +102,7 @@ internal sealed class StacksCommand : Command
     public Option<TimeSpan> MaxPause { get; } = TargetOptions.DurationOption(
         "--max-pause", "The longest the process may stay suspended; past it the walk stops and the snapshot is marked partial.", SnapshotDefaults.MaxPause, AgentSettings.MaxPause);
 
-    public Option<long> CopyBudget { get; } = new("--copy-budget")
-    {
-        HelpName = "size",
-        Description = $"Target memory the snapshot may copy to walk it with the target running (frozen only for the copy); a larger target is walked frozen, under --max-pause. 0: always walk frozen. [default: {SizeParser.Format(SnapshotDefaults.CopyBudget)}]",
-        DefaultValueFactory = _ => SnapshotDefaults.CopyBudget,
-        CustomParser = result =>
-        {
-            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
-            if (!SizeParser.TryParse(text, out var bytes))
-            {
-                result.AddError($"--copy-budget takes a size such as 128MiB, 1GiB or 0 (never copy), not '{text}'.");
-            }
-
-            return bytes;
-        },
-    };
+    public Option<string> CopyBudget { get; } = WatchOptions.CopyBudgetOption();
 
     public Option<int?> Top { get; } = new("--top")
     {

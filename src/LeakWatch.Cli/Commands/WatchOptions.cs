@@ -50,6 +50,8 @@ internal sealed class WatchOptions
     public Option<string> MaxPause { get; } = Text("--max-pause", "duration",
         $"The longest a stack snapshot may keep the target suspended; past it the snapshot is partial. [env: LEAKWATCH_MAX_PAUSE] [default: {DurationParser.Format(SnapshotDefaults.MaxPause)}]");
 
+    public Option<string> CopyBudget { get; } = CopyBudgetOption();
+
     public Option<string> SnapshotVia { get; } = SnapshotRouteOption();
 
     public Option<string> DumpDir { get; } = DumpDirOption();
@@ -104,6 +106,7 @@ internal sealed class WatchOptions
         (AgentSettings.SnapshotDir, SnapshotDir),
         (AgentSettings.SnapshotBaseline, SnapshotBaseline),
         (AgentSettings.MaxPause, MaxPause),
+        (AgentSettings.CopyBudget, CopyBudget),
         (AgentSettings.SnapshotVia, SnapshotVia),
         (AgentSettings.DumpDir, DumpDir),
         (AgentSettings.RulesFile, Rules),
@@ -164,6 +167,19 @@ internal sealed class WatchOptions
         Description = "Where --snapshot-via dump has the target write its dump (read, then deleted). In a sidecar, a volume both containers mount " +
                       "at the same path (an emptyDir such as /diag). [env: LEAKWATCH_DUMP_DIR] [default: the temp directory]",
     };
+
+    public static Option<string> CopyBudgetOption()
+    {
+        var option = new Option<string>("--copy-budget")
+        {
+            HelpName = "auto|size",
+            Description = "Target memory a snapshot may copy to walk it with the target running (frozen only for the copy); a larger target is " +
+                          "walked frozen, under --max-pause. auto: what the agent's memory allows (its container limit less what it holds, a quarter " +
+                          "of the host's available memory, 1GiB at most). 0: always walk frozen. [env: LEAKWATCH_COPY_BUDGET] [default: auto]",
+        };
+        ValidateWithSetting(option, AgentSettings.CopyBudget);
+        return option;
+    }
 
     public static Option<string> SnapshotRouteOption()
     {

@@ -37,6 +37,9 @@ public sealed record AgentConfiguration
     /// <summary>"attach", "dump" or "eventpipe".</summary>
     public string? SnapshotVia { get; init; }
 
+    /// <summary>Null: not set (the default, auto).</summary>
+    public CopyBudget? CopyBudget { get; init; }
+
     /// <summary>Where the target's runtime writes a dump for <c>--snapshot-via dump</c>, and leakwatch reads it.</summary>
     public string? DumpDir { get; init; }
 
@@ -118,6 +121,7 @@ public sealed record AgentConfiguration
             SnapshotBaseline = BooleanOf(Get(AgentSettings.SnapshotBaseline)) ?? true,
             MaxPause = DurationOf(Get(AgentSettings.MaxPause)),
             SnapshotVia = Get(AgentSettings.SnapshotVia)?.Value.Trim().ToLowerInvariant(),
+            CopyBudget = Get(AgentSettings.CopyBudget) is { } budget && Options.CopyBudget.TryParse(budget.Value, out var bytes) ? bytes : null,
             DumpDir = Get(AgentSettings.DumpDir)?.Value.Trim(),
             ApiKey = keyWins ? apiKey!.Value : null,
             ApiKeyFile = keyWins ? null : apiKeyFile?.Value.Trim(),

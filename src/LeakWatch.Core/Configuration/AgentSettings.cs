@@ -35,6 +35,7 @@ public static class AgentSettings
     public static readonly AgentSetting SnapshotDir = new("snapshotDir", "--snapshot-dir", "LEAKWATCH_SNAPSHOT_DIR", SettingValue.Text);
     public static readonly AgentSetting SnapshotBaseline = new("snapshotBaseline", "--snapshot-baseline", "LEAKWATCH_SNAPSHOT_BASELINE", SettingValue.Boolean);
     public static readonly AgentSetting MaxPause = new("maxPause", "--max-pause", "LEAKWATCH_MAX_PAUSE", SettingValue.Duration(MinimumMaxPause, MaximumMaxPause));
+    public static readonly AgentSetting CopyBudget = new("copyBudget", "--copy-budget", "LEAKWATCH_COPY_BUDGET", SettingValue.CopyBudgetSize);
     public static readonly AgentSetting SnapshotVia = new("snapshotVia", "--snapshot-via", "LEAKWATCH_SNAPSHOT_VIA", SettingValue.Choice("attach", "dump", "eventpipe"));
     public static readonly AgentSetting DumpDir = new("dumpDir", "--dump-dir", "LEAKWATCH_DUMP_DIR", SettingValue.Text);
     public static readonly AgentSetting ApiKeyFile = new("apiKeyFile", "--api-key-file", "LEAKWATCH_API_KEY_FILE", SettingValue.Text);
@@ -58,7 +59,7 @@ public static class AgentSettings
 
     public static IReadOnlyList<AgentSetting> Known { get; } =
     [
-        Urls, Interval, Duration, Labels, Meters, DiagnosticPort, AllProcesses, SnapshotDir, SnapshotBaseline, MaxPause, SnapshotVia, DumpDir,
+        Urls, Interval, Duration, Labels, Meters, DiagnosticPort, AllProcesses, SnapshotDir, SnapshotBaseline, MaxPause, CopyBudget, SnapshotVia, DumpDir,
         ApiKeyFile, ApiKey, RulesFile, Thresholds, Growth, Webhooks, NoDefaultRules,
         AsyncOps, AsyncOpsTop, AsyncOpsBufferMB, AsyncOpsTrackCollected, AsyncOpsStacks,
     ];

@@ -44,6 +44,10 @@ public sealed class SettingValue
             ? null
             : string.Create(CultureInfo.InvariantCulture, $"'{text}' is not a whole number from {minimum} to {maximum}"));
 
+    /// <summary>"auto", 0 or a size (<see cref="CopyBudget"/>).</summary>
+    public static SettingValue CopyBudgetSize { get; } = new(false, text =>
+        CopyBudget.TryParse(text, out _) ? null : $"'{text}' is not auto, 0 (never copy) or a size such as 128MiB or 1GiB");
+
     public static SettingValue Choice(params string[] choices) => new(false, text =>
         choices.Contains(text.Trim().ToLowerInvariant()) ? null : $"'{text}' is not one of {string.Join(", ", choices)}");
 

@@ -51,6 +51,14 @@ public sealed class Agent : IDisposable
         return (exitCode, string.Join('\n', process.StandardOutput), string.Join('\n', process.StandardError));
     }
 
+    /// <summary>Like <see cref="RunAsync(string[])"/>, run by a wrapper command that ends with "$@" (a cgroup, a namespace).</summary>
+    public static async Task<(int ExitCode, string StandardOutput, string StandardError)> RunWrappedAsync(string[] wrapper, params string[] arguments)
+    {
+        using var process = new ProcessRunner(wrapper[0], [.. wrapper[1..], "dotnet", RepoPaths.AgentDll, .. arguments]);
+        var exitCode = await process.WaitForExitAsync(TimeSpan.FromSeconds(120));
+        return (exitCode, string.Join('\n', process.StandardOutput), string.Join('\n', process.StandardError));
+    }
+
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -21,7 +21,7 @@ public class CaptureRouteTests
         Assert.True(captured.GetProperty("copiedBytes").GetInt64() > 20L << 20);
         Assert.Equal("frozen", frozen.GetProperty("route").GetString());
         Assert.Equal("frozen", overBudget.GetProperty("route").GetString());
-        Assert.Contains("over the copy budget (--copy-budget 4 MiB)", overBudget.GetProperty("routeNote").GetString(), StringComparison.Ordinal);
+        Assert.Contains("over the copy budget of 4 MiB (--copy-budget)", overBudget.GetProperty("routeNote").GetString(), StringComparison.Ordinal);
 
         foreach (var other in new[] { frozen, overBudget })
         {
@@ -33,6 +33,24 @@ public class CaptureRouteTests
         var parsed = SnapshotJson.Parse(captured.GetRawText());
         Assert.Equal(200, parsed.ThreadsIn("Orders.AckWaiter.WaitForAck"));
         Assert.Equal(3000, parsed.ChainsAwaiting("TaskCompletionSource.Task", "Payments.Gateway.AwaitSettlementAsync"));
+        await TargetChecks.AssertStillRunningAsync(app);
+    }
+
+    [Fact]
+    public async Task The_auto_budget_copies_on_a_host_with_room_and_walks_frozen_under_a_tight_container_limit()
+    {
+        using var app = await TestApp.StartAsync("blocked-threads", TestApp.Net10, "--count", "50", "--chains", "1000", "--heap-mib", "80");
+        var onHost = await StacksJsonAsync(app);
+        using var cgroup = MemoryCgroup.Create(160L << 20);
+        var (exitCode, stdout, stderr) = await Agent.RunWrappedAsync(cgroup.Wrapper, "stacks", "--pid", StacksCommandTests.Pid(app), "--format", "json", "--max-pause", "30s");
+        Assert.True(exitCode == 0, $"exit {exitCode}: {stderr}");
+        var limited = JsonDocument.Parse(stdout).RootElement;
+
+        Assert.Equal("capture", onHost.GetProperty("route").GetString());
+        Assert.Equal("frozen", limited.GetProperty("route").GetString());
+        Assert.Contains("(auto: the agent's 160 MiB memory limit less", limited.GetProperty("routeNote").GetString(), StringComparison.Ordinal);
+        Assert.Equal(Groups(onHost, "threads", "frames"), Groups(limited, "threads", "frames"));
+        Assert.Equal(Groups(onHost, "tasks", "chain"), Groups(limited, "tasks", "chain"));
         await TargetChecks.AssertStillRunningAsync(app);
     }
 
