@@ -3,14 +3,16 @@
 # loop and prints "GAP ms=N at=UNIXMS" for every wake-up more than 15 ms late. For each tool, the worst GAP during
 # the run (median of RUNS runs) and the tool's peak RSS (/usr/bin/time -v, largest of the runs), side by side:
 #   leakwatch stacks                      capture route (frozen only to copy; the default when the copy fits)
+#   leakwatch stacks, 256Mi cgroup        the same under the sidecar's memory limit (auto budget: capture or frozen)
 #   leakwatch stacks --copy-budget 0      frozen route (walked with the target frozen; the old route)
 #   dotnet-stack report                   EventPipe stack sample (threads only, no async chains)
 #   dotnet-dump collect --type Heap       a heap dump (what an analysis of the chains would start from)
 # Two targets (blocked-threads): SMALL = 50 threads, 1 000 chains, 50 MiB heap; LARGE = 1 000 threads, 10 000
 # chains, 200 MiB heap. "<15" means no gap over the meter's threshold. Results go in docs/benchmarks.md.
 #
-# On LARGE, a third leakwatch row raises --copy-budget to 512MiB: the capture route on the 200 MiB heap, and what it
-# costs in agent memory. SKIP_DUMP=1 leaves dotnet-dump out (it takes about a minute per run on LARGE).
+# The default --copy-budget is auto (what the agent's memory allows): on this host the capture route; a third leakwatch
+# row runs the agent in a 256Mi memory cgroup, deploy/'s sidecar limit, where LARGE's copy does not fit and falls back
+# to the frozen walk. SKIP_DUMP=1 leaves dotnet-dump out (it takes about a minute per run on LARGE).
 #
 # Usage: tests/Benchmarks/pause-benchmark.sh [RUNS=3] [TARGETS="small large"]
 # Tools come from TOOLS (default /work/.tools/<tool>/<tool>, installed with dotnet tool install --tool-path).
@@ -23,7 +25,16 @@ TOOLS=${TOOLS:-/work/.tools}
 WORK=$(mktemp -d /tmp/leakwatch-pause.XXXXXX)
 TARGET_PID=""
 
+# The agent as deploy/'s sidecar runs it: in a memory cgroup limited to 256Mi (v1 or v2, whichever is mounted).
+if [[ -d /sys/fs/cgroup/memory ]]; then
+  CGROUP=/sys/fs/cgroup/memory/leakwatch-pause-$$; mkdir "$CGROUP"; echo $((256 << 20)) > "$CGROUP/memory.limit_in_bytes"
+else
+  echo +memory > /sys/fs/cgroup/cgroup.subtree_control
+  CGROUP=/sys/fs/cgroup/leakwatch-pause-$$; mkdir "$CGROUP"; echo $((256 << 20)) > "$CGROUP/memory.max"
+fi
+
 cleanup() {
+  rmdir "$CGROUP" 2>/dev/null || true
   if [[ -n "$TARGET_PID" ]] && kill -0 "$TARGET_PID" 2>/dev/null; then kill -TERM "$TARGET_PID"; wait "$TARGET_PID" 2>/dev/null || true; fi
   rm -rf "$WORK"
 }
@@ -82,7 +93,7 @@ for target in $TARGETS; do
   echo "|---|---|---|---|---|"
   run_tool "leakwatch stacks (capture)" dotnet "$LEAKWATCH" stacks --pid "$TARGET_PID" --format json --max-pause 30s
   run_tool "leakwatch stacks --copy-budget 0" dotnet "$LEAKWATCH" stacks --pid "$TARGET_PID" --format json --max-pause 30s --copy-budget 0
-  [[ $target == large ]] && run_tool "leakwatch stacks --copy-budget 512MiB" dotnet "$LEAKWATCH" stacks --pid "$TARGET_PID" --format json --max-pause 30s --copy-budget 512MiB
+  run_tool "leakwatch stacks, 256Mi cgroup" sh -c "echo \$\$ > $CGROUP/cgroup.procs && exec \"\$@\"" sh dotnet "$LEAKWATCH" stacks --pid "$TARGET_PID" --format json --max-pause 30s
   run_tool "dotnet-stack report" "$TOOLS/dotnet-stack/dotnet-stack" report -p "$TARGET_PID"
   [[ -n ${SKIP_DUMP:-} ]] || run_tool "dotnet-dump collect --type Heap" "$TOOLS/dotnet-dump/dotnet-dump" collect -p "$TARGET_PID" --type Heap -o "$WORK/dump.$TARGET_PID"
   kill -TERM "$TARGET_PID"; wait "$TARGET_PID" 2>/dev/null || true; TARGET_PID=""

@@ -42,6 +42,7 @@ internal static class AttachWalk
         var (buffer, note) = budgetBytes == 0
             ? (null, options.CopyBudget.IsAuto ? $"no memory to copy into ({budgetReason})" : "the capture route is off (--copy-budget 0)")
             : CaptureBuffer(target.Pid, budgetBytes, budgetReason);
+        using var copy = buffer;
         Freezer.Warm(target.Pid);
         using var noCollection = NoCollectionRegion.Enter();
         var budget = new PauseBudget(options.MaxPause, stop);
@@ -55,7 +56,9 @@ internal static class AttachWalk
         if (buffer is not null)
         {
             image = ProcessImage.Capture(target.Pid, target.Name, buffer, live, out var needed);
-            note = image is null ? $"{Mib(needed)} to copy at the freeze, over the copy budget of {Mib(buffer.Length)} ({budgetReason})" : null;
+            note = image is null && needed > budgetBytes ? $"{Mib(needed)} to copy at the freeze, over the copy budget of {Mib(budgetBytes)} ({budgetReason})"
+                : image is null ? $"{Mib(needed)} to copy at the freeze, more than the {Mib(buffer.Length)} set aside before it (the target grew meanwhile)"
+                : null;
         }
 
         RawWalk walk;
@@ -91,7 +94,7 @@ internal static class AttachWalk
     /// A buffer for the copy, allocated and touched while the target still runs (page faults are ours, not the
     /// pause's), sized from what the copy needs now plus room to grow; null, and why, when it does not fit the budget.
     /// </summary>
-    private static (byte[]? Buffer, string? Note) CaptureBuffer(int pid, long copyBudget, string budgetReason)
+    private static (CopyBuffer? Buffer, string? Note) CaptureBuffer(int pid, long copyBudget, string budgetReason)
     {
         long estimate;
         try
@@ -109,13 +112,7 @@ internal static class AttachWalk
         }
 
         var size = (int)Math.Min(Math.Min(copyBudget, int.MaxValue), estimate + Math.Max(estimate / 8, 8L * 1024 * 1024));
-        var buffer = GC.AllocateUninitializedArray<byte>(size, pinned: true);
-        for (var i = 0; i < buffer.Length; i += 4096)
-        {
-            buffer[i] = 0;
-        }
-
-        return (buffer, null);
+        return CopyBuffer.TryAllocate(size) is { } buffer ? (buffer, null) : (null, $"the system refused the {Mib(size)} to copy into");
     }
 
     private static string Mib(long bytes) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024):0} MiB");

@@ -51,7 +51,8 @@ public sealed class SnapshotService : ISnapshotTaker
         var walk = result.Walk;
         if (result.CopiedBytes > 0)
         {
-            // Give the copy back to the system now: the agent's memory is bounded, not just its peak.
+            // The copy went back to the system when the walk ended; what the walk allocated around it goes back now:
+            // the agent's memory is bounded, not just its peak.
             GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         }
 

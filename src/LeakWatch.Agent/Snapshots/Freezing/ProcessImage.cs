@@ -17,15 +17,16 @@ internal sealed class ProcessImage : ITargetMemory
     private const int SystemPage = 4096;
     private const int EntriesPerRead = 8192;
     private const int IoVecsPerCall = 1024; // IOV_MAX
+    private const long ParallelCopyFrom = 32L << 20;
 
     private readonly ulong[] _starts;
     private readonly int[] _lengths;
     private readonly long[] _offsets;
-    private readonly byte[] _data;
+    private readonly CopyBuffer _data;
     private readonly Mapping[] _anonymous;
     private readonly ITargetMemory _live;
 
-    private ProcessImage(List<Run> runs, byte[] data, Mapping[] anonymous, ITargetMemory live)
+    private ProcessImage(List<Run> runs, CopyBuffer data, Mapping[] anonymous, ITargetMemory live)
     {
         _starts = runs.Select(r => r.Start).ToArray();
         _lengths = runs.Select(r => r.Length).ToArray();
@@ -44,10 +45,15 @@ internal sealed class ProcessImage : ITargetMemory
     /// <summary>Compiles the capture's methods before the freeze (see <see cref="Freezer.Warm"/>).</summary>
     public static void Warm()
     {
-        foreach (var method in new[] { nameof(Capture), nameof(MapsToCopy), nameof(PresentRuns), nameof(Copy), nameof(Close), nameof(ReadEntries) })
+        foreach (var method in new[] { nameof(Capture), nameof(MapsToCopy), nameof(PresentRuns), nameof(Copy), nameof(CopyRuns), nameof(Halves), nameof(Close), nameof(ReadEntries) })
         {
             System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(typeof(ProcessImage).GetMethod(method, System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic)!.MethodHandle);
         }
+
+        System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(typeof(SecondCopier).GetMethod(nameof(SecondCopier.Run))!.MethodHandle);
+        var thread = new Thread(() => { }); // the first thread start binds what every later one needs
+        thread.Start();
+        thread.Join();
     }
 
     /// <summary>Bytes a capture of <paramref name="pid"/> would copy now (the target running: an estimate).</summary>
@@ -57,7 +63,7 @@ internal sealed class ProcessImage : ITargetMemory
     /// Copies the frozen target into <paramref name="buffer"/>; null when it needs more than the buffer holds
     /// (<paramref name="needed"/> says how much). Call only with every thread of the target stopped.
     /// </summary>
-    public static ProcessImage? Capture(int pid, string name, byte[] buffer, LiveMemory live, out long needed)
+    public static ProcessImage? Capture(int pid, string name, CopyBuffer buffer, LiveMemory live, out long needed)
     {
         var t0 = Stopwatch.GetTimestamp();
         var maps = MapsToCopy(pid);
@@ -96,7 +102,7 @@ internal sealed class ProcessImage : ITargetMemory
             if (i >= 0 && at < _starts[i] + (ulong)_lengths[i])
             {
                 var inRun = (int)Math.Min((ulong)left, _starts[i] + (ulong)_lengths[i] - at);
-                _data.AsSpan((int)(_offsets[i] + (long)(at - _starts[i])), inRun).CopyTo(buffer[done..]);
+                _data.Span.Slice((int)(_offsets[i] + (long)(at - _starts[i])), inRun).CopyTo(buffer[done..]);
                 done += inRun;
                 continue;
             }
@@ -216,7 +222,7 @@ internal sealed class ProcessImage : ITargetMemory
     }
 
     /// <summary>Copies <paramref name="ranges"/> one after the other into <paramref name="buffer"/> (for tests); returns the calls made.</summary>
-    internal static int CopyRanges(LiveMemory live, IEnumerable<(ulong Start, int Length)> ranges, byte[] buffer)
+    internal static int CopyRanges(LiveMemory live, IEnumerable<(ulong Start, int Length)> ranges, CopyBuffer buffer)
     {
         var runs = new List<Run>();
         long offset = 0;
@@ -230,16 +236,70 @@ internal sealed class ProcessImage : ITargetMemory
     }
 
     /// <summary>
+    /// Copies every run. With the target frozen its CPUs are idle, so on a machine with more than one a second thread
+    /// copies half of the bytes: the pause is the copy, and two readers halve it.
+    /// </summary>
+    private static int Copy(List<Run> runs, CopyBuffer buffer, LiveMemory live)
+    {
+        var total = runs.Sum(r => (long)r.Length);
+        if (Environment.ProcessorCount < 2 || total < ParallelCopyFrom)
+        {
+            return CopyRuns(runs, buffer, live);
+        }
+
+        var (first, second) = Halves(runs, total / 2 / SystemPage * SystemPage);
+        var other = new SecondCopier(second, buffer, live);
+        var thread = new Thread(other.Run) { IsBackground = true, Name = "leakwatch-copy" };
+        thread.Start();
+        var calls = CopyRuns(first, buffer, live);
+        thread.Join();
+        return calls + other.Calls;
+    }
+
+    /// <summary>The runs split where <paramref name="cut"/> bytes have been copied (a run crossing it is cut in two).</summary>
+    private static (List<Run> First, List<Run> Second) Halves(List<Run> runs, long cut)
+    {
+        var first = new List<Run>(runs.Count);
+        var second = new List<Run>(runs.Count);
+        foreach (var run in runs)
+        {
+            if (run.Offset + run.Length <= cut)
+            {
+                first.Add(run);
+            }
+            else if (run.Offset >= cut)
+            {
+                second.Add(run);
+            }
+            else
+            {
+                var head = (int)(cut - run.Offset);
+                first.Add(run with { Length = head });
+                second.Add(new Run(run.Start + (ulong)head, run.Length - head, cut));
+            }
+        }
+
+        return (first, second);
+    }
+
+    private sealed class SecondCopier(List<Run> runs, CopyBuffer buffer, LiveMemory live)
+    {
+        public int Calls { get; private set; }
+
+        public void Run() => Calls = CopyRuns(runs, buffer, live);
+    }
+
+    /// <summary>
     /// Many runs per process_vm_readv (up to IOV_MAX). The kernel stops a call at the first range it cannot read: the
     /// runs before it are complete, that one is read alone (its readable prefix, zeros after), and the call goes on
     /// from the next run, so one bad range costs one extra read, not a second copy of the whole batch.
     /// </summary>
-    private static unsafe int Copy(List<Run> runs, byte[] buffer, LiveMemory live)
+    private static unsafe int CopyRuns(List<Run> runs, CopyBuffer buffer, LiveMemory live)
     {
         var calls = 0;
         var local = new Native.IoVec[IoVecsPerCall];
         var remote = new Native.IoVec[IoVecsPerCall];
-        fixed (byte* data = buffer)
+        var data = buffer.Pointer;
         fixed (Native.IoVec* localVecs = local, remoteVecs = remote)
         {
             for (var first = 0; first < runs.Count;)
@@ -269,7 +329,7 @@ internal sealed class ProcessImage : ITargetMemory
                 if (complete < count)
                 {
                     var run = runs[first];
-                    var span = buffer.AsSpan((int)run.Offset, run.Length);
+                    var span = buffer.Span.Slice((int)run.Offset, run.Length);
                     var got = live.Read(run.Start, span);
                     span[got..].Clear(); // cannot happen with the target frozen; zeros rather than stale bytes
                     calls++;

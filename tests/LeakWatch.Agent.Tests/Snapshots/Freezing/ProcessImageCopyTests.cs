@@ -42,8 +42,8 @@ public sealed partial class ProcessImageCopyTests
                 Assert.Equal(0, MProtect((nint)(memory + (p * Page)), Page, ProtNone));
             }
 
-            var buffer = new byte[pages * Page];
-            buffer.AsSpan().Fill(0xEE);
+            using var buffer = CopyBuffer.TryAllocate(pages * Page)!;
+            buffer.Span.Fill(0xEE);
             var ranges = Enumerable.Range(0, pages).Select(p => ((ulong)(memory + (p * Page)), Page));
             var calls = ProcessImage.CopyRanges(new LiveMemory(Environment.ProcessId), ranges, buffer);
 
@@ -53,7 +53,7 @@ public sealed partial class ProcessImageCopyTests
             for (var p = 0; p < pages; p++)
             {
                 var expected = unreadable.Contains(p) ? (byte)0 : (byte)(p + 1);
-                Assert.All(buffer.AsSpan(p * Page, Page).ToArray(), b => Assert.Equal(expected, b));
+                Assert.All(buffer.Span.Slice(p * Page, Page).ToArray(), b => Assert.Equal(expected, b));
             }
         }
         finally
@@ -63,6 +63,39 @@ public sealed partial class ProcessImageCopyTests
                 _ = MProtect((nint)(memory + (p * Page)), Page, ProtReadWrite);
             }
 
+            NativeMemory.AlignedFree(memory);
+        }
+    }
+
+    [Fact]
+    public unsafe void A_copy_large_enough_for_two_copiers_is_complete_on_both_halves()
+    {
+        const int RangePages = 1024; // 4 MiB ranges, 48 MiB in all: over the size where a second thread copies half
+        const int Ranges = 12;
+        const int Unreadable = 8; // in the second copier's half
+        var memory = (byte*)NativeMemory.AlignedAlloc((nuint)(Ranges * RangePages * Page), Page);
+        try
+        {
+            for (var r = 0; r < Ranges; r++)
+            {
+                new Span<byte>(memory + ((long)r * RangePages * Page), RangePages * Page).Fill((byte)(r + 1));
+            }
+
+            Assert.Equal(0, MProtect((nint)(memory + ((long)Unreadable * RangePages * Page)), Page, ProtNone));
+            using var buffer = CopyBuffer.TryAllocate(Ranges * RangePages * Page)!;
+            var ranges = Enumerable.Range(0, Ranges).Select(r => ((ulong)(memory + ((long)r * RangePages * Page)), RangePages * Page));
+
+            ProcessImage.CopyRanges(new LiveMemory(Environment.ProcessId), ranges, buffer);
+
+            for (var r = 0; r < Ranges; r++)
+            {
+                var expected = r == Unreadable ? (byte)0 : (byte)(r + 1);
+                Assert.True(buffer.Span.Slice(r * RangePages * Page, RangePages * Page).IndexOfAnyExcept(expected) < 0, $"range {r}");
+            }
+        }
+        finally
+        {
+            _ = MProtect((nint)(memory + ((long)Unreadable * RangePages * Page)), Page, ProtReadWrite);
             NativeMemory.AlignedFree(memory);
         }
     }
