@@ -131,7 +131,8 @@ internal sealed class Freezer : IDisposable
             var seizeStarted = Stopwatch.GetTimestamp();
             // Every stopped thread is alive, so when the kernel counts as many threads as are stopped, there is none
             // left to stop: one small read instead of listing a thousand task directories with the target frozen.
-            if (pass > 0 && ThreadCount() == _stopped.Count)
+            // (None stopped is a process on its way out, whose count can drop to zero: the listing says so.)
+            if (pass > 0 && _stopped.Count > 0 && ThreadCount() == _stopped.Count)
             {
                 _listTime += Stopwatch.GetElapsedTime(seizeStarted);
                 return;
