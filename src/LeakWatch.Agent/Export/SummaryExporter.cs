@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using LeakWatch.Agent.Targets;
 using LeakWatch.Core.Samples;

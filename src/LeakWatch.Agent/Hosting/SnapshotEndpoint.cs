@@ -14,8 +14,9 @@ namespace LeakWatch.Agent.Hosting;
 /// <c>kubectl port-forward</c>. Off (404) unless an API key is configured; 401 without the right
 /// <c>Authorization: Bearer KEY</c>; 429 while another snapshot runs; 404 for a pid the agent does not watch.
 /// <c>pid</c> may be left out when exactly one process is watched; in listen mode (<paramref name="runtimeInstances"/>)
-/// <c>runtime_instance</c> picks one of several sidecar apps that all report the same pid, and is refused elsewhere. The target is reached through the connection it came from: a pid from
-/// another pid namespace is never ptraced here (<see cref="SnapshotRouting"/> takes the EventPipe route). An empty or non-numeric
+/// <c>runtime_instance</c> picks one of several sidecar apps that all report the same pid, and is refused elsewhere.
+/// The target is reached through the connection it came from: a pid from another pid namespace is never ptraced here
+/// (<see cref="SnapshotRouting"/> takes the EventPipe route). An empty or non-numeric
 /// <c>pid=</c> is 400; no body is needed (a bare <c>curl -X POST</c>). Answers the summary lines as text, or JSON with
 /// <c>Accept: application/json</c>.
 /// </summary>
