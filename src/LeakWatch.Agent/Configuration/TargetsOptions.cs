@@ -21,6 +21,12 @@ public sealed record TargetsOptions
     /// <summary>How often <see cref="AllProcesses"/> looks for new and gone processes.</summary>
     public TimeSpan DiscoveryInterval { get; init; } = TargetsDefaults.DiscoveryInterval;
 
+    /// <summary>
+    /// Whether per-target series carry <c>runtime_instance</c>: only when listening on a diagnostic port, where apps in
+    /// their own pid namespaces may all be pid 1. A pid from <c>--pid</c>, <c>--name</c> or <c>--all</c> names one process.
+    /// </summary>
+    public bool LabelsRuntimeInstance => DiagnosticPort is not null;
+
     public string? Validate() =>
         (Target is null ? 0 : 1) + (AllProcesses ? 1 : 0) + (DiagnosticPort is null ? 0 : 1) == 1
             ? null

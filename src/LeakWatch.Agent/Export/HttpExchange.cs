@@ -3,12 +3,14 @@ using System.Net;
 
 namespace LeakWatch.Agent.Export;
 
-/// <summary>One request and its answer on <see cref="MetricsServer"/>.</summary>
-public sealed class HttpExchange(AgentHttpRequest request)
+/// <summary>One request and its answer on <see cref="MetricsServer"/>; disposed once the answer is sent.</summary>
+public sealed class HttpExchange(AgentHttpRequest request) : IDisposable
 {
     public AgentHttpRequest Request { get; } = request;
 
     public AgentHttpResponse Response { get; } = new();
+
+    public void Dispose() => Response.Dispose();
 }
 
 /// <summary>A parsed request: method, path, query and headers (names case-insensitive). Bodies are read and dropped: no route takes one.</summary>
@@ -69,7 +71,7 @@ public sealed class AgentHttpRequest
 }
 
 /// <summary>The answer, buffered whole and sent with a Content-Length, so a response is never cut short.</summary>
-public sealed class AgentHttpResponse
+public sealed class AgentHttpResponse : IDisposable
 {
     private readonly List<(string Name, string Value)> _headers = [];
 
@@ -77,9 +79,13 @@ public sealed class AgentHttpResponse
 
     public string ContentType { get; set; } = "text/plain; charset=utf-8";
 
-    public MemoryStream OutputStream { get; } = new();
+    /// <summary>The body: the only copy of it, sent from here (<see cref="ResponseBodyStream"/>).</summary>
+    public ResponseBodyStream OutputStream { get; } = new();
 
     public IReadOnlyList<(string Name, string Value)> Headers => _headers;
 
     public void AddHeader(string name, string value) => _headers.Add((name, value));
+
+    /// <summary>Gives the body's buffer back to the pool.</summary>
+    public void Dispose() => OutputStream.Dispose();
 }

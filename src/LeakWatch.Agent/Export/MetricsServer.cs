@@ -177,7 +177,7 @@ public sealed class MetricsServer : IAsyncDisposable
                     }
                     catch (HttpRequestException e)
                     {
-                        var refused = new AgentHttpResponse { StatusCode = (int)(e.StatusCode ?? HttpStatusCode.BadRequest) };
+                        using var refused = new AgentHttpResponse { StatusCode = (int)(e.StatusCode ?? HttpStatusCode.BadRequest) };
                         refused.OutputStream.Write(Encoding.UTF8.GetBytes(e.Message + "\n"));
                         await WriteResponseAsync(stream, refused, keepAlive: false, cancellation).ConfigureAwait(false);
                         return;
@@ -191,7 +191,7 @@ public sealed class MetricsServer : IAsyncDisposable
 
                 // A request being answered is finished even while the agent stops (a snapshot whose target just
                 // exited ends the run and still owes its 409); only the drain timeout cuts it short.
-                var exchange = new HttpExchange(request);
+                using var exchange = new HttpExchange(request);
                 await RouteAsync(exchange, _abort.Token).ConfigureAwait(false);
                 keepAlive = request.KeepAlive && !cancellation.IsCancellationRequested;
                 using var writeDeadline = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token);
@@ -251,11 +251,10 @@ public sealed class MetricsServer : IAsyncDisposable
         }
 
         head.Append(keepAlive ? "\r\n" : "Connection: close\r\n\r\n");
-        var headBytes = Encoding.ASCII.GetBytes(head.ToString());
-        var message = new byte[headBytes.Length + response.OutputStream.Length];
-        headBytes.CopyTo(message, 0);
-        response.OutputStream.GetBuffer().AsSpan(0, (int)response.OutputStream.Length).CopyTo(message.AsSpan(headBytes.Length));
-        await stream.WriteAsync(message, cancellation).ConfigureAwait(false);
+        // The body is sent from the buffer it was written into, not copied behind the head; NoDelay is on, so the
+        // second write does not wait for the first one's ACK.
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(head.ToString()), cancellation).ConfigureAwait(false);
+        await stream.WriteAsync(response.OutputStream.Written, cancellation).ConfigureAwait(false);
     }
 
     private static string ReasonPhrase(int status) => status switch

@@ -8,29 +8,31 @@ namespace LeakWatch.Agent.Export;
 /// <summary>
 /// Keeps the latest value of every target series in a prometheus-net registry of its own, so the agent's own
 /// .NET runtime metrics (which prometheus-net's default registry would add) never mix with the target's.
-/// Every target series carries <c>pid</c>, <c>process_name</c> and the user's <c>--label</c>s.
+/// Every target series carries <see cref="TargetLabels"/>: <c>pid</c>, <c>process_name</c>, <c>runtime_instance</c> in
+/// listen mode only, and the user's <c>--label</c>s.
 /// </summary>
 public sealed class PrometheusExporter : ISampleSink
 {
 
     private readonly object _gate = new();
     private readonly MetricFactory _factory;
-    private readonly KeyValuePair<string, string>[] _staticLabels;
+    private readonly TargetLabels _labels;
     private readonly Dictionary<string, Family> _families = new(StringComparer.Ordinal);
     private readonly AgentHealth _health;
     private readonly SummaryExporter _summaries;
 
     private sealed record Family(Collector Collector, string[] LabelNames, MetricKind Kind);
 
-    public PrometheusExporter(IReadOnlyDictionary<string, string> staticLabels, AgentHealth health)
+    /// <param name="labels">The target labels of every series: the user's, and whether runtime_instance is one (listen mode).</param>
+    public PrometheusExporter(TargetLabels labels, AgentHealth health)
     {
         // Constructing the registry through Metrics would also start prometheus-net's default collectors.
         Metrics.SuppressDefaultMetrics();
         Registry = Metrics.NewCustomRegistry();
         _factory = Metrics.WithCustomRegistry(Registry);
-        _staticLabels = new TargetLabels(staticLabels).Static.ToArray();
+        _labels = labels;
         _health = health;
-        _summaries = new SummaryExporter(new TargetLabels(staticLabels));
+        _summaries = new SummaryExporter(labels);
         RegisterAgentMetrics();
     }
 
@@ -81,7 +83,7 @@ public sealed class PrometheusExporter : ISampleSink
         {
             foreach (var family in _families.Values)
             {
-                foreach (var labels in LabelledValues(family.Collector).Where(v => TargetLabels.BelongsTo(v, target)).ToList())
+                foreach (var labels in LabelledValues(family.Collector).Where(v => _labels.BelongsTo(v, target)).ToList())
                 {
                     RemoveLabelled(family.Collector, labels);
                 }
@@ -90,20 +92,14 @@ public sealed class PrometheusExporter : ISampleSink
     }
 
     /// <summary>
-    /// The exposition. A family's label names are fixed, so every per-target series has <c>runtime_instance</c>; it is
-    /// empty except in listen mode, and an empty label is the same as none to Prometheus, so it is left out here
-    /// rather than shown on every line. (Label values escape their quotes, so the pattern cannot occur inside one.)
+    /// The exposition, written straight into <paramref name="destination"/>: the HTTP server's response buffer, sent
+    /// with a Content-Length once this returns. prometheus-net writes in small pieces, so it must be a buffer.
     /// </summary>
     public async Task WriteAsync(Stream destination, CancellationToken cancellation)
     {
-        using var buffer = new MemoryStream();
-        await Registry.CollectAndExportAsTextAsync(buffer, cancellation).ConfigureAwait(false);
-        await _summaries.WriteAsync(buffer, cancellation).ConfigureAwait(false);
-        var text = System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
-        await destination.WriteAsync(System.Text.Encoding.UTF8.GetBytes(text.Replace(EmptyRuntimeInstance, "", StringComparison.Ordinal)), cancellation).ConfigureAwait(false);
+        await Registry.CollectAndExportAsTextAsync(destination, cancellation).ConfigureAwait(false);
+        _summaries.Write(destination);
     }
-
-    private const string EmptyRuntimeInstance = "," + TargetLabels.RuntimeInstanceName + "=\"\"";
 
     private Family? FamilyFor(MetricSample sample)
     {
@@ -118,7 +114,7 @@ public sealed class PrometheusExporter : ISampleSink
             return existing;
         }
 
-        var labelNames = TargetLabels.TargetNames.Concat(_staticLabels.Select(l => l.Key)).Concat(sample.Labels.Names).Distinct(StringComparer.Ordinal).ToArray();
+        var labelNames = _labels.TargetNames.Concat(_labels.Static.Select(l => l.Key)).Concat(sample.Labels.Names).Distinct(StringComparer.Ordinal).ToArray();
         Collector collector = sample.Kind == MetricKind.Counter
             ? _factory.CreateCounter(sample.Name, sample.Help, new CounterConfiguration { LabelNames = labelNames, SuppressInitialValue = true })
             : _factory.CreateGauge(sample.Name, sample.Help, new GaugeConfiguration { LabelNames = labelNames, SuppressInitialValue = true });
@@ -130,10 +126,7 @@ public sealed class PrometheusExporter : ISampleSink
     private string[] LabelValues(Family family, TargetProcess target, LabelSet sampleLabels)
     {
         var values = new string[family.LabelNames.Length];
-        values[0] = TargetLabels.PidText(target.Pid);
-        values[1] = TargetLabels.Limit(target.Name);
-        values[2] = target.RuntimeInstance;
-        for (var i = TargetLabels.TargetNames.Count; i < values.Length; i++)
+        for (var i = _labels.WriteTargetValues(target, values); i < values.Length; i++)
         {
             var name = family.LabelNames[i];
             values[i] = TargetLabels.Limit(sampleLabels[name] ?? StaticLabel(name) ?? "");
@@ -150,7 +143,7 @@ public sealed class PrometheusExporter : ISampleSink
 
     private string? StaticLabel(string name)
     {
-        foreach (var (key, value) in _staticLabels)
+        foreach (var (key, value) in _labels.Static)
         {
             if (key == name)
             {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using LeakWatch.Agent.Targets;
 using LeakWatch.Core.Samples;
@@ -23,7 +22,7 @@ internal sealed class SummaryExporter(TargetLabels targetLabels)
         var labels = sample.Labels
             .With("pid", TargetLabels.PidText(target.Pid))
             .With("process_name", target.Name);
-        if (target.RuntimeInstance.Length > 0)
+        if (targetLabels.HasRuntimeInstance)
         {
             labels = labels.With(TargetLabels.RuntimeInstanceName, target.RuntimeInstance);
         }
@@ -46,7 +45,7 @@ internal sealed class SummaryExporter(TargetLabels targetLabels)
         lock (_gate)
         {
             // A runtime instance names one target; a pid does only where there are no instances (no listen mode).
-            if (target.RuntimeInstance.Length > 0)
+            if (targetLabels.HasRuntimeInstance)
             {
                 _store.RemoveWhere(TargetLabels.RuntimeInstanceName, target.RuntimeInstance);
             }
@@ -57,14 +56,13 @@ internal sealed class SummaryExporter(TargetLabels targetLabels)
         }
     }
 
-    public async Task WriteAsync(Stream destination, CancellationToken cancellation)
+    /// <summary>Appends the summaries to <paramref name="destination"/>, an in-memory buffer (it is written under the lock).</summary>
+    public void Write(Stream destination)
     {
-        var text = new StringWriter(CultureInfo.InvariantCulture);
+        using var text = new StreamWriter(destination, Utf8, bufferSize: 4096, leaveOpen: true);
         lock (_gate)
         {
             _store.Write(text);
         }
-
-        await destination.WriteAsync(Utf8.GetBytes(text.ToString()), cancellation).ConfigureAwait(false);
     }
 }

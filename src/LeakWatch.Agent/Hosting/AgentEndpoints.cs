@@ -12,18 +12,24 @@ internal static class AgentEndpoints
         Uri url,
         PrometheusExporter exporter,
         SnapshotRecorder snapshots,
+        TargetLabels targetLabels,
         string? apiKey,
         Func<IReadOnlyList<TargetProcess>> targets,
         Func<string?> unhealthyBecause,
         Func<string?> notReadyBecause,
         Action<string> message)
     {
-        var snapshotEndpoint = new SnapshotEndpoint(snapshots, apiKey is null ? null : new ApiKeyCheck(apiKey), targets, message);
+        var snapshotEndpoint = new SnapshotEndpoint(snapshots, apiKey is null ? null : new ApiKeyCheck(apiKey), targetLabels.HasRuntimeInstance, targets, message);
         var server = new MetricsServer(url);
+        // The exposition is rendered into the response's own pooled buffer, sized at once like the previous answer.
+        var lastExpositionLength = 0;
         server.Map("GET", "/metrics", async (context, cancellation) =>
         {
             context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
-            await exporter.WriteAsync(context.Response.OutputStream, cancellation).ConfigureAwait(false);
+            var body = context.Response.OutputStream;
+            body.Reserve(Volatile.Read(ref lastExpositionLength));
+            await exporter.WriteAsync(body, cancellation).ConfigureAwait(false);
+            Volatile.Write(ref lastExpositionLength, (int)body.Length);
         });
         server.Map("POST", SnapshotEndpoint.Path, snapshotEndpoint.HandleAsync);
         server.Map("GET", "/healthz", (context, cancellation) => unhealthyBecause() is { } because

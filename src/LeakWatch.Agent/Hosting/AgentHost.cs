@@ -33,9 +33,11 @@ public sealed class AgentHost : IAsyncDisposable
 
         _options = options;
         _time = time;
-        Exporter = new PrometheusExporter(options.Labels, Health);
+        // Decided once for every series, rule and snapshot ones included: runtime_instance exists only in listen mode.
+        var labels = TargetLabels = new TargetLabels(options.Labels, options.Targets.LabelsRuntimeInstance);
+        Exporter = new PrometheusExporter(labels, Health);
         Freshness = new TargetFreshness(TargetFreshness.StaleAfterFor(options.Counters.Interval), Exporter);
-        Snapshots = new SnapshotRecorder(new SnapshotService(time), options.Snapshots, Exporter.Registry, options.Labels, time);
+        Snapshots = new SnapshotRecorder(new SnapshotService(time), options.Snapshots, Exporter.Registry, labels, time);
         Lifetime.Stopped += target =>
         {
             Exporter.RemoveTarget(target);
@@ -43,7 +45,7 @@ public sealed class AgentHost : IAsyncDisposable
             Snapshots.ForgetTarget(target);
             Freshness.Forget(target.Id);
         };
-        _rules = new RulePipeline(options, Exporter.Registry, Health, Snapshots, Lifetime, Say);
+        _rules = new RulePipeline(options, Exporter.Registry, labels, Health, Snapshots, Lifetime, Say);
 
         List<ISampleSink> sinks = [Exporter, Store, _rules.Sink];
         if (options.Targets.Target is not null)
@@ -65,7 +67,7 @@ public sealed class AgentHost : IAsyncDisposable
         _supervisor = new TargetSupervisor(sources, new RetainedHeapSink(new SampleFanout(sinks)), Lifetime, Health, time, options.Targets.Target is null, Say);
         if (options.Http.Url is { } url)
         {
-            Server = AgentEndpoints.Create(url, Exporter, Snapshots, options.Http.ApiKey, () => Targets, () => _unhealthyBecause, NotReadyBecause, Say);
+            Server = AgentEndpoints.Create(url, Exporter, Snapshots, labels, options.Http.ApiKey, () => Targets, () => _unhealthyBecause, NotReadyBecause, Say);
         }
     }
 
@@ -82,6 +84,9 @@ public sealed class AgentHost : IAsyncDisposable
     /// <summary>What the terminal shows: the latest values, each target marked when it has gone silent.</summary>
     public IReadOnlyList<TargetView> View(DateTimeOffset now) =>
         Store.Snapshot().Select(v => v with { SilentFor = Freshness.SilentFor(v.Target.Id, now) }).ToList();
+
+    /// <summary>The labels of every per-target series: the user's, and <c>runtime_instance</c> in listen mode only.</summary>
+    public TargetLabels TargetLabels { get; }
 
     public PrometheusExporter Exporter { get; }
 

@@ -1,5 +1,6 @@
 using LeakWatch.Agent.Actions;
 using LeakWatch.Agent.Configuration;
+using LeakWatch.Agent.Export;
 using LeakWatch.Agent.Rules;
 using LeakWatch.Agent.Snapshots;
 using LeakWatch.Agent.Targets;
@@ -16,7 +17,7 @@ internal sealed class RulePipeline : IAsyncDisposable
     private readonly LeakActionRunner _runner;
     private readonly WebhookAction? _webhooks;
 
-    public RulePipeline(LeakWatchOptions options, CollectorRegistry registry, AgentHealth health, SnapshotRecorder snapshots, TargetLifetime lifetime, Action<string> message)
+    public RulePipeline(LeakWatchOptions options, CollectorRegistry registry, TargetLabels targetLabels, AgentHealth health, SnapshotRecorder snapshots, TargetLifetime lifetime, Action<string> message)
     {
         _webhooks = options.Rules.Webhooks.Count > 0 ? new WebhookAction(options.Rules.Webhooks, options.WebhookDelivery, registry) : null;
         var evidence = new SnapshotEvidence(snapshots);
@@ -28,7 +29,7 @@ internal sealed class RulePipeline : IAsyncDisposable
 
         _runner = new LeakActionRunner(evidence, _webhooks is null ? [] : [_webhooks], health, LeakActionDefaults.ActionTimeout);
         _runner.Message += message;
-        Sink = new RuleEvaluationSink(options.Rules, new RuleMetrics(registry, options.Labels), _runner);
+        Sink = new RuleEvaluationSink(options.Rules, new RuleMetrics(registry, targetLabels), _runner);
         Sink.Triggered += trigger => message(trigger.Message);
         Sink.Cleared += (_, verdict) => message(verdict.Describe());
         Sink.Message += message;

@@ -13,13 +13,14 @@ namespace LeakWatch.Agent.Hosting;
 /// <c>POST /snapshots?pid=N</c>: a stack snapshot on demand, for an incident reached through
 /// <c>kubectl port-forward</c>. Off (404) unless an API key is configured; 401 without the right
 /// <c>Authorization: Bearer KEY</c>; 429 while another snapshot runs; 404 for a pid the agent does not watch.
-/// <c>pid</c> may be left out when exactly one process is watched; <c>runtime_instance</c> picks one of several
-/// sidecar apps that all report the same pid. The target is reached through the connection it came from: a pid from
-/// another pid namespace is never ptraced here (<see cref="SnapshotRouting"/> takes the EventPipe route). An empty or non-numeric
+/// <c>pid</c> may be left out when exactly one process is watched; in listen mode (<paramref name="runtimeInstances"/>)
+/// <c>runtime_instance</c> picks one of several sidecar apps that all report the same pid, and is refused elsewhere.
+/// The target is reached through the connection it came from: a pid from another pid namespace is never ptraced here
+/// (<see cref="SnapshotRouting"/> takes the EventPipe route). An empty or non-numeric
 /// <c>pid=</c> is 400; no body is needed (a bare <c>curl -X POST</c>). Answers the summary lines as text, or JSON with
 /// <c>Accept: application/json</c>.
 /// </summary>
-public sealed class SnapshotEndpoint(SnapshotRecorder recorder, ApiKeyCheck? apiKey, Func<IReadOnlyList<TargetProcess>> targets, Action<string> message)
+public sealed class SnapshotEndpoint(SnapshotRecorder recorder, ApiKeyCheck? apiKey, bool runtimeInstances, Func<IReadOnlyList<TargetProcess>> targets, Action<string> message)
 {
     public const string Path = "/snapshots";
 
@@ -37,6 +38,15 @@ public sealed class SnapshotEndpoint(SnapshotRecorder recorder, ApiKeyCheck? api
         {
             response.AddHeader("WWW-Authenticate", "Bearer");
             await MetricsServer.WriteTextAsync(response, HttpStatusCode.Unauthorized, "missing or wrong API key: send Authorization: Bearer KEY\n", cancellation).ConfigureAwait(false);
+            return;
+        }
+
+        var instance = context.Request.QueryString[TargetLabels.RuntimeInstanceName];
+        if (instance is not null && !runtimeInstances)
+        {
+            // Outside listen mode no series has the label, so no value could be right: say so rather than answer 404.
+            await MetricsServer.WriteTextAsync(response, HttpStatusCode.BadRequest,
+                "runtime_instance applies only to apps connected to --diagnostic-port: pick the process by pid alone\n", cancellation).ConfigureAwait(false);
             return;
         }
 
@@ -62,7 +72,7 @@ public sealed class SnapshotEndpoint(SnapshotRecorder recorder, ApiKeyCheck? api
         }
         else
         {
-            var (found, ambiguity) = TargetSelection.ByPid(watched, pidText, context.Request.QueryString[TargetLabels.RuntimeInstanceName]);
+            var (found, ambiguity) = TargetSelection.ByPid(watched, pidText, instance);
             if (ambiguity is not null)
             {
                 await MetricsServer.WriteTextAsync(response, HttpStatusCode.BadRequest, ambiguity + "\n", cancellation).ConfigureAwait(false);
@@ -115,7 +125,7 @@ public sealed class SnapshotEndpoint(SnapshotRecorder recorder, ApiKeyCheck? api
     private static string Printable(string text) =>
         new(text.Take(40).Select(c => char.IsControl(c) ? '?' : c).ToArray());
 
-    private static string ToJson(TargetProcess target, SnapshotSummary summary)
+    private string ToJson(TargetProcess target, SnapshotSummary summary)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
@@ -123,7 +133,7 @@ public sealed class SnapshotEndpoint(SnapshotRecorder recorder, ApiKeyCheck? api
             json.WriteStartObject();
             json.WriteNumber("pid", target.Pid);
             json.WriteString("processName", target.Name);
-            if (target.RuntimeInstance.Length > 0)
+            if (runtimeInstances)
             {
                 json.WriteString("runtimeInstance", target.RuntimeInstance);
             }

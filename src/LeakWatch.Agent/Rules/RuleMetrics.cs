@@ -5,7 +5,7 @@ using Prometheus;
 namespace LeakWatch.Agent.Rules;
 
 /// <summary>
-/// The rules' own series on the exporter's registry, carrying pid, process_name and the user's <c>--label</c>s like
+/// The rules' own series on the exporter's registry, carrying the target labels (<see cref="TargetLabels"/>) like
 /// target series, plus rule and signal.
 /// </summary>
 public sealed class RuleMetrics
@@ -15,10 +15,10 @@ public sealed class RuleMetrics
     private readonly Counter _throttled;
     private readonly TargetLabels _labels;
 
-    public RuleMetrics(CollectorRegistry registry, IReadOnlyDictionary<string, string> staticLabels)
+    public RuleMetrics(CollectorRegistry registry, TargetLabels targetLabels)
     {
         var factory = Metrics.WithCustomRegistry(registry);
-        _labels = new TargetLabels(staticLabels, "rule", "signal");
+        _labels = targetLabels.Without("rule", "signal");
         var labelNames = _labels.Names("rule", "signal");
         _triggers = factory.CreateCounter("leakwatch_rule_triggers_total", "Times a leak rule fired for a series.", labelNames);
         _suspected = factory.CreateGauge("leakwatch_leak_suspected", "1 while a leak rule's condition holds for a series, 0 after.", labelNames);

@@ -23,9 +23,9 @@ internal sealed class SnapshotMetrics
     private readonly Dictionary<int, List<string[]>> _publishedGroups = [];
     private readonly object _gate = new();
 
-    public SnapshotMetrics(CollectorRegistry registry, IReadOnlyDictionary<string, string> staticLabels)
+    public SnapshotMetrics(CollectorRegistry registry, TargetLabels targetLabels)
     {
-        _labels = new TargetLabels(staticLabels);
+        _labels = targetLabels;
         var factory = Metrics.WithCustomRegistry(registry);
         string[] Names(params string[] extra) => _labels.Names(extra);
         _snapshots = factory.CreateCounter("leakwatch_snapshots_total", "Stack snapshots taken, by reason (the rule that fired, baseline).", Names("reason"));
@@ -79,7 +79,7 @@ internal sealed class SnapshotMetrics
             _sections.Remove(target.Id);
             foreach (var gauge in new[] { _duration, _pause, _threadsByStack, _tasksByChain })
             {
-                foreach (var labels in gauge.GetAllLabelValues().Where(v => TargetLabels.BelongsTo(v, target)).ToList())
+                foreach (var labels in gauge.GetAllLabelValues().Where(v => _labels.BelongsTo(v, target)).ToList())
                 {
                     gauge.RemoveLabelled(labels);
                 }
@@ -87,7 +87,7 @@ internal sealed class SnapshotMetrics
 
             foreach (var counter in new[] { _snapshots, _writeFailures })
             {
-                foreach (var labels in counter.GetAllLabelValues().Where(v => TargetLabels.BelongsTo(v, target)).ToList())
+                foreach (var labels in counter.GetAllLabelValues().Where(v => _labels.BelongsTo(v, target)).ToList())
                 {
                     counter.RemoveLabelled(labels);
                 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using LeakWatch.Agent.Export;
 using LeakWatch.Agent.Targets;
 using LeakWatch.Core;
 using LeakWatch.Core.Stacks;
@@ -33,13 +34,13 @@ public sealed class SnapshotRecorder : IDisposable
     private readonly Dictionary<int, DateTimeOffset> _lastTaken = [];
 
     /// <param name="registry">The registry /metrics serves (PrometheusExporter.Registry); null publishes nothing.</param>
-    /// <param name="staticLabels">The user's --label pairs, added to every snapshot series like to every target series.</param>
-    public SnapshotRecorder(ISnapshotTaker service, SnapshotRecorderOptions options, CollectorRegistry? registry, IReadOnlyDictionary<string, string> staticLabels, TimeProvider time)
+    /// <param name="targetLabels">The target labels of every snapshot series, as of every target series.</param>
+    public SnapshotRecorder(ISnapshotTaker service, SnapshotRecorderOptions options, CollectorRegistry? registry, TargetLabels targetLabels, TimeProvider time)
     {
         options.Snapshot.Validate();
         _service = service;
         _options = options;
-        _metrics = registry is null ? null : new SnapshotMetrics(registry, staticLabels);
+        _metrics = registry is null ? null : new SnapshotMetrics(registry, targetLabels);
         _time = time;
     }
 

@@ -26,6 +26,10 @@ public sealed record TargetProcess(int Pid, string Name, string CommandLine, Ver
     /// </summary>
     public int Id => Connection is { PidVisible: false } connection ? connection.LocalId : Pid;
 
-    /// <summary>The <c>runtime_instance</c> label: the runtime's instance cookie when known (listen mode), else empty.</summary>
+    /// <summary>
+    /// The runtime's instance cookie when it connected to the diagnostic port, else empty. It is the
+    /// <c>runtime_instance</c> label in listen mode; whether series carry that label is the host's decision
+    /// (<c>TargetsOptions.LabelsRuntimeInstance</c>), never this value's.
+    /// </summary>
     public string RuntimeInstance => Connection?.RuntimeInstance is { } cookie ? cookie.ToString("N") : "";
 }

@@ -104,7 +104,7 @@ public class LeakActionRunnerTests
     }
 
     private static SnapshotEvidence Evidence(ScriptedSnapshots snapshots) =>
-        new(new SnapshotRecorder(snapshots, new SnapshotRecorderOptions(), null, new Dictionary<string, string>(), new ManualTime()));
+        new(new SnapshotRecorder(snapshots, new SnapshotRecorderOptions(), null, Fakes.PidModeLabels(), new ManualTime()));
 
     private sealed class RecordingAction(string name, List<string> log) : ILeakAction
     {

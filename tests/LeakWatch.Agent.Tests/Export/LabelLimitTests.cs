@@ -1,6 +1,7 @@
 using System.Text;
 using LeakWatch.Agent.Export;
 using LeakWatch.Agent.Targets;
+using LeakWatch.Agent.Tests.Support;
 using LeakWatch.Core.Samples;
 
 namespace LeakWatch.Agent.Tests.Export;
@@ -38,7 +39,7 @@ public class LabelLimitTests
     public async Task A_huge_label_and_process_name_keep_the_exposition_small()
     {
         var huge = new string('x', 100_000);
-        var exporter = new PrometheusExporter(new Dictionary<string, string> { ["team"] = huge }, new AgentHealth());
+        var exporter = new PrometheusExporter(Fakes.PidModeLabels(new Dictionary<string, string> { ["team"] = huge }), new AgentHealth());
         var target = new TargetProcess(4242, huge, "dotnet app.dll", new Version(10, 0));
 
         exporter.OnSample(target, new MetricSample("process_num_threads", MetricKind.Gauge, 12, DateTimeOffset.UtcNow, LabelSet.Empty, "Threads."));

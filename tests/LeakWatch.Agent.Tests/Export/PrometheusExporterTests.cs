@@ -37,7 +37,7 @@ public class PrometheusExporterTests
     [MemberData(nameof(Series))]
     public async Task A_sample_is_exported_with_its_type_and_the_target_labels_first(string name, MetricSample sample, string typeLine, string sampleLine)
     {
-        var exporter = new PrometheusExporter(UserLabels, new AgentHealth());
+        var exporter = new PrometheusExporter(Fakes.PidModeLabels(UserLabels), new AgentHealth());
 
         exporter.OnSample(Orders, sample);
 
@@ -49,7 +49,7 @@ public class PrometheusExporterTests
     [Fact]
     public async Task The_latest_gauge_value_is_kept_and_a_counter_never_goes_back()
     {
-        var exporter = new PrometheusExporter(new Dictionary<string, string>(), new AgentHealth());
+        var exporter = new PrometheusExporter(Fakes.PidModeLabels(), new AgentHealth());
 
         foreach (var (threads, started) in new[] { (40.0, 10.0), (48.0, 30.0), (45.0, 20.0) })
         {
@@ -65,7 +65,7 @@ public class PrometheusExporterTests
     [Fact]
     public async Task A_forgotten_target_loses_every_series_and_the_others_keep_theirs()
     {
-        var exporter = new PrometheusExporter(UserLabels, new AgentHealth());
+        var exporter = new PrometheusExporter(Fakes.PidModeLabels(UserLabels), new AgentHealth());
         foreach (var target in new[] { Orders, Billing })
         {
             exporter.OnSample(target, Gauge("process_num_threads", 10));
@@ -84,7 +84,7 @@ public class PrometheusExporterTests
     [Fact]
     public async Task A_series_that_ended_leaves_and_its_family_stays()
     {
-        var exporter = new PrometheusExporter(new Dictionary<string, string>(), new AgentHealth());
+        var exporter = new PrometheusExporter(Fakes.PidModeLabels(), new AgentHealth());
         exporter.OnSample(Orders, Gauge("leakwatch_async_operations_pending", 5, ("method", "A")));
         exporter.OnSample(Orders, Gauge("leakwatch_async_operations_pending", 7, ("method", "B")));
 
@@ -98,7 +98,7 @@ public class PrometheusExporterTests
     public async Task A_family_seen_first_as_a_gauge_and_then_as_a_counter_keeps_its_type_and_the_conflict_is_counted()
     {
         var health = new AgentHealth();
-        var exporter = new PrometheusExporter(new Dictionary<string, string>(), health);
+        var exporter = new PrometheusExporter(Fakes.PidModeLabels(), health);
 
         exporter.OnSample(Orders, Gauge("orders_processed", 3));
         exporter.OnSample(Orders, Counter("orders_processed", 9));
@@ -114,7 +114,7 @@ public class PrometheusExporterTests
     public async Task A_tag_that_appears_after_the_family_was_created_is_dropped_and_counted()
     {
         var health = new AgentHealth();
-        var exporter = new PrometheusExporter(new Dictionary<string, string>(), health);
+        var exporter = new PrometheusExporter(Fakes.PidModeLabels(), health);
 
         exporter.OnSample(Orders, Gauge("orders_queue_depth", 3));
         exporter.OnSample(Orders, Gauge("orders_queue_depth", 4, ("queue", "priority")));
@@ -126,7 +126,7 @@ public class PrometheusExporterTests
     [Fact]
     public async Task A_histogram_is_a_summary_with_the_target_labels()
     {
-        var exporter = new PrometheusExporter(UserLabels, new AgentHealth());
+        var exporter = new PrometheusExporter(Fakes.PidModeLabels(UserLabels), new AgentHealth());
 
         exporter.OnHistogram(Orders, Histogram());
 
@@ -140,7 +140,7 @@ public class PrometheusExporterTests
     [Fact]
     public async Task The_agent_s_own_series_are_there_before_any_target()
     {
-        var exporter = new PrometheusExporter(new Dictionary<string, string>(), new AgentHealth());
+        var exporter = new PrometheusExporter(Fakes.PidModeLabels(), new AgentHealth());
 
         var text = await ExpositionAsync(exporter);
 
@@ -152,7 +152,7 @@ public class PrometheusExporterTests
     [PromtoolFact]
     public async Task The_exposition_passes_promtool_check_metrics()
     {
-        var exporter = new PrometheusExporter(UserLabels, new AgentHealth());
+        var exporter = new PrometheusExporter(Fakes.PidModeLabels(UserLabels), new AgentHealth());
         foreach (var target in new[] { Orders, Billing })
         {
             exporter.OnSample(target, Gauge("process_num_threads", 48));

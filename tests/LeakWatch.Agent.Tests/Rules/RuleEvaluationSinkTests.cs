@@ -120,11 +120,11 @@ public class RuleEvaluationSinkTests
         public Rig(ThrottleOptions? throttle = null)
         {
             var health = new AgentHealth();
-            Exporter = new PrometheusExporter(new Dictionary<string, string>(), health);
+            Exporter = new PrometheusExporter(Fakes.PidModeLabels(), health);
             var runner = new LeakActionRunner(null, [Action], health, TimeSpan.FromSeconds(30));
             Sink = new RuleEvaluationSink(
                 new RuleSetOptions { Rules = [TooManyThreads], Throttle = throttle ?? new ThrottleOptions() },
-                new RuleMetrics(Exporter.Registry, new Dictionary<string, string>()),
+                new RuleMetrics(Exporter.Registry, Fakes.PidModeLabels()),
                 runner);
             Sink.Triggered += Triggers.Add;
             Sink.Message += Messages.Add;

@@ -155,8 +155,8 @@ public sealed class SnapshotRecorderTests : IDisposable
     [Fact]
     public async Task Snapshot_series_carry_the_target_labels_and_leave_with_the_target()
     {
-        var exporter = new PrometheusExporter(new Dictionary<string, string> { ["team"] = "payments" }, new AgentHealth());
-        using var recorder = new SnapshotRecorder(new ScriptedSnapshots(_time), new SnapshotRecorderOptions(), exporter.Registry, new Dictionary<string, string> { ["team"] = "payments" }, _time);
+        var exporter = new PrometheusExporter(Fakes.PidModeLabels(new Dictionary<string, string> { ["team"] = "payments" }), new AgentHealth());
+        using var recorder = new SnapshotRecorder(new ScriptedSnapshots(_time), new SnapshotRecorderOptions(), exporter.Registry, Fakes.PidModeLabels(new Dictionary<string, string> { ["team"] = "payments" }), _time);
 
         await recorder.OnTriggerAsync(Orders, "thread-leak", CancellationToken.None);
         var before = SampleLines(await ExpositionAsync(exporter));
@@ -172,7 +172,7 @@ public sealed class SnapshotRecorderTests : IDisposable
     public async Task A_manual_snapshot_is_refused_at_once_while_another_runs()
     {
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var recorder = new SnapshotRecorder(new GatedSnapshots(gate.Task, _time), new SnapshotRecorderOptions(), null, new Dictionary<string, string>(), _time);
+        using var recorder = new SnapshotRecorder(new GatedSnapshots(gate.Task, _time), new SnapshotRecorderOptions(), null, Fakes.PidModeLabels(), _time);
 
         var running = recorder.OnTriggerAsync(Orders, "thread-leak", CancellationToken.None);
         var manual = await recorder.TryTakeManualAsync(Orders, CancellationToken.None);
@@ -186,7 +186,7 @@ public sealed class SnapshotRecorderTests : IDisposable
     private SnapshotRecorder Recorder(SnapshotRecorderOptions options, out ScriptedSnapshots snapshots)
     {
         snapshots = new ScriptedSnapshots(_time);
-        return new SnapshotRecorder(snapshots, options, null, new Dictionary<string, string>(), _time);
+        return new SnapshotRecorder(snapshots, options, null, Fakes.PidModeLabels(), _time);
     }
 
     private static async Task<SnapshotSummary?> Take(SnapshotRecorder recorder, string reason) => reason switch

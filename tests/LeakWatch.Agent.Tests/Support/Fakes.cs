@@ -18,6 +18,10 @@ public static class Fakes
 
     public static MetricSample At(this MetricSample sample, double seconds) => sample with { Timestamp = ManualTime.Start.AddSeconds(seconds) };
 
+    /// <summary>The target labels outside listen mode (--pid, --name, --all): pid, process_name and the user's.</summary>
+    public static TargetLabels PidModeLabels(IReadOnlyDictionary<string, string>? user = null) =>
+        new(user ?? new Dictionary<string, string>(), runtimeInstance: false);
+
     /// <summary>What GET /metrics would answer, as text.</summary>
     public static async Task<string> ExpositionAsync(PrometheusExporter exporter)
     {

@@ -55,13 +55,13 @@ public class TargetIdentityTests
     [Fact]
     public void Series_belong_to_one_runtime_instance_even_when_the_pids_are_equal()
     {
-        var labels = new TargetLabels(new Dictionary<string, string> { ["service"] = "orders", ["runtime_instance"] = "mine" });
+        var labels = new TargetLabels(new Dictionary<string, string> { ["service"] = "orders", ["runtime_instance"] = "mine" }, runtimeInstance: true);
         var values = labels.Values(Sidecar(First));
 
         Assert.Equal(["pid", "process_name", "runtime_instance", "service"], labels.Names());
         Assert.Equal(["1", "Orders", "11111111111111111111111111111111", "orders"], values);
-        Assert.True(TargetLabels.BelongsTo(values, Sidecar(First)));
-        Assert.False(TargetLabels.BelongsTo(values, Sidecar(Second)));
+        Assert.True(labels.BelongsTo(values, Sidecar(First)));
+        Assert.False(labels.BelongsTo(values, Sidecar(Second)));
     }
 
     [Theory]

@@ -17,9 +17,10 @@ public sealed class WebApp : IDisposable
 
     public int Pid => Process.Pid;
 
-    public static async Task<WebApp> StartAsync()
+    /// <summary>Starts it, with extra environment variables (DOTNET_DiagnosticPorts, for example) when given.</summary>
+    public static async Task<WebApp> StartAsync(IDictionary<string, string>? environment = null)
     {
-        var process = new ProcessRunner("dotnet", [RepoPaths.WebAppDll, "--urls", "http://127.0.0.1:0"]);
+        var process = new ProcessRunner("dotnet", [RepoPaths.WebAppDll, "--urls", "http://127.0.0.1:0"], environment);
         try
         {
             var ready = await process.WaitForLineAsync(line => line.StartsWith("READY", StringComparison.Ordinal), TimeSpan.FromSeconds(90));
