@@ -112,7 +112,7 @@ internal static class AttachWalk
         }
 
         var size = (int)Math.Min(Math.Min(copyBudget, int.MaxValue), estimate + Math.Max(estimate / 8, 8L * 1024 * 1024));
-        return CopyBuffer.TryAllocate(size) is { } buffer ? (buffer, null) : (null, $"the system refused the {Mib(size)} to copy into");
+        return CopyBuffer.TryAllocate(size, touched: (int)Math.Min(estimate, size)) is { } buffer ? (buffer, null) : (null, $"the system refused the {Mib(size)} to copy into");
     }
 
     private static string Mib(long bytes) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024):0} MiB");

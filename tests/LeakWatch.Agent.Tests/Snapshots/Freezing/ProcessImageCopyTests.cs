@@ -42,7 +42,7 @@ public sealed partial class ProcessImageCopyTests
                 Assert.Equal(0, MProtect((nint)(memory + (p * Page)), Page, ProtNone));
             }
 
-            using var buffer = CopyBuffer.TryAllocate(pages * Page)!;
+            using var buffer = CopyBuffer.TryAllocate(pages * Page, touched: pages * Page)!;
             buffer.Span.Fill(0xEE);
             var ranges = Enumerable.Range(0, pages).Select(p => ((ulong)(memory + (p * Page)), Page));
             var calls = ProcessImage.CopyRanges(new LiveMemory(Environment.ProcessId), ranges, buffer);
@@ -82,7 +82,7 @@ public sealed partial class ProcessImageCopyTests
             }
 
             Assert.Equal(0, MProtect((nint)(memory + ((long)Unreadable * RangePages * Page)), Page, ProtNone));
-            using var buffer = CopyBuffer.TryAllocate(Ranges * RangePages * Page)!;
+            using var buffer = CopyBuffer.TryAllocate(Ranges * RangePages * Page, touched: 0)!;
             var ranges = Enumerable.Range(0, Ranges).Select(r => ((ulong)(memory + ((long)r * RangePages * Page)), RangePages * Page));
 
             ProcessImage.CopyRanges(new LiveMemory(Environment.ProcessId), ranges, buffer);
