@@ -28,6 +28,9 @@ public sealed class SnapshotRecorder : IDisposable
     private readonly SnapshotRecorderOptions _options;
     private readonly SnapshotMetrics? _metrics;
     private readonly TimeProvider _time;
+
+    /// <summary>Listen mode: two apps of a pod may both be pid 1, so file names carry the runtime instance too.</summary>
+    private readonly bool _namesInstance;
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
     private readonly Dictionary<int, StackSnapshot> _previous = [];
     // Per target: one app's leak must not cost another app's leak its report (several apps on one socket or node).
@@ -41,6 +44,7 @@ public sealed class SnapshotRecorder : IDisposable
         _service = service;
         _options = options;
         _metrics = registry is null ? null : new SnapshotMetrics(registry, targetLabels);
+        _namesInstance = targetLabels.HasRuntimeInstance;
         _time = time;
     }
 
@@ -161,7 +165,7 @@ public sealed class SnapshotRecorder : IDisposable
         List<string> files;
         try
         {
-            files = _options.Directory is null ? [] : WriteFiles(snapshot, reason, previous, diff);
+            files = _options.Directory is null ? [] : WriteFiles(snapshot, _namesInstance ? target.RuntimeInstance : "", reason, previous, diff);
         }
         catch (LeakWatchException)
         {
@@ -237,14 +241,14 @@ public sealed class SnapshotRecorder : IDisposable
         ? string.Create(CultureInfo.InvariantCulture, $"{snapshot.Tasks.Pending} pending tasks")
         : string.Create(CultureInfo.InvariantCulture, $"{snapshot.PendingOperations.Sum(o => o.Pending)} pending async operations (live count; chains not walked: {snapshot.TaskChainsSkipped})");
 
-    private List<string> WriteFiles(StackSnapshot snapshot, string reason, StackSnapshot? previous, SnapshotDiff diff)
+    private List<string> WriteFiles(StackSnapshot snapshot, string runtimeInstance, string reason, StackSnapshot? previous, SnapshotDiff diff)
     {
         var directory = _options.Directory!;
         try
         {
             SnapshotFiles.EnsureDirectory(directory);
             SnapshotFiles.RemoveLeftovers(directory);
-            var stem = Path.Combine(directory, FileStem(snapshot, reason));
+            var stem = Path.Combine(directory, FileStem(snapshot, runtimeInstance, reason));
             var files = new List<string>();
             foreach (var format in FileFormats)
             {
@@ -289,10 +293,14 @@ public sealed class SnapshotRecorder : IDisposable
         return builder.ToString();
     }
 
-    /// <summary>"snapshot-20261124T030000123Z-pid4242-thread-growth": sorts by time; the reason is kept to safe characters.</summary>
-    internal static string FileStem(StackSnapshot snapshot, string reason)
+    /// <summary>
+    /// "snapshot-20261124T030000123Z-pid4242-thread-growth", and in listen mode the runtime instance's first 8 hex
+    /// digits after the pid ("-pid1-3f2a9c01-"): sorts by time; the reason is kept to safe characters.
+    /// </summary>
+    internal static string FileStem(StackSnapshot snapshot, string runtimeInstance, string reason)
     {
         var safe = new string(reason.Select(ch => char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_' ? ch : '-').Take(60).ToArray());
-        return string.Create(CultureInfo.InvariantCulture, $"{SnapshotRetention.Prefix}{snapshot.TakenAt.UtcDateTime:yyyyMMdd'T'HHmmssfff'Z'}-pid{snapshot.Pid}-{safe}");
+        var instance = runtimeInstance.Length == 0 ? "" : "-" + runtimeInstance[..Math.Min(8, runtimeInstance.Length)];
+        return string.Create(CultureInfo.InvariantCulture, $"{SnapshotRetention.Prefix}{snapshot.TakenAt.UtcDateTime:yyyyMMdd'T'HHmmssfff'Z'}-pid{snapshot.Pid}{instance}-{safe}");
     }
 }

@@ -23,6 +23,17 @@ public sealed class SnapshotRecorderTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("", "thread-leak", "snapshot-20261124T030000000Z-pid4242-thread-leak")]
+    [InlineData("3f2a9c01d4e5f60718293a4b5c6d7e8f", "thread-leak", "snapshot-20261124T030000000Z-pid4242-3f2a9c01-thread-leak")]
+    [InlineData("", "my rule/../x", "snapshot-20261124T030000000Z-pid4242-my-rule----x")]
+    public void File_names_sort_by_time_and_tell_pid_1_apps_of_one_pod_apart(string runtimeInstance, string reason, string expected)
+    {
+        var snapshot = FakeIncidents.Snapshot(Orders, waiters: 1, new DateTimeOffset(2026, 11, 24, 3, 0, 0, TimeSpan.Zero)) with { Pid = 4242 };
+
+        Assert.Equal(expected, SnapshotRecorder.FileStem(snapshot, runtimeInstance, reason));
+    }
+
     public static TheoryData<string, string[], bool[]> Spacing => new()
     {
         // name, steps ("+Ns" advances the clock, then a reason: a rule name, "baseline" or "manual"), taken or skipped
