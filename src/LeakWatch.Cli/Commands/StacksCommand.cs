@@ -102,7 +102,7 @@ internal sealed class StacksCommand : Command
     public Option<TimeSpan> MaxPause { get; } = TargetOptions.DurationOption(
         "--max-pause", "The longest the process may stay suspended; past it the walk stops and the snapshot is marked partial.", SnapshotDefaults.MaxPause, AgentSettings.MaxPause);
 
-    public Option<string> CopyBudget { get; } = WatchOptions.CopyBudgetOption();
+    public Option<string> CopyBudget { get; } = WatchOptions.CopyBudgetOption(environmentNote: "");
 
     public Option<int?> Top { get; } = new("--top")
     {

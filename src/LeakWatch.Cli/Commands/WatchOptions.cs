@@ -50,7 +50,7 @@ internal sealed class WatchOptions
     public Option<string> MaxPause { get; } = Text("--max-pause", "duration",
         $"The longest a stack snapshot may keep the target suspended; past it the snapshot is partial. [env: LEAKWATCH_MAX_PAUSE] [default: {DurationParser.Format(SnapshotDefaults.MaxPause)}]");
 
-    public Option<string> CopyBudget { get; } = CopyBudgetOption();
+    public Option<string> CopyBudget { get; } = CopyBudgetOption(" [env: LEAKWATCH_COPY_BUDGET]");
 
     public Option<string> SnapshotVia { get; } = SnapshotRouteOption();
 
@@ -168,14 +168,15 @@ internal sealed class WatchOptions
                       "at the same path (an emptyDir such as /diag). [env: LEAKWATCH_DUMP_DIR] [default: the temp directory]",
     };
 
-    public static Option<string> CopyBudgetOption()
+    /// <param name="environmentNote">" [env: ...]" where the command reads the setting's variable too (attach), else "".</param>
+    public static Option<string> CopyBudgetOption(string environmentNote)
     {
         var option = new Option<string>("--copy-budget")
         {
             HelpName = "auto|size",
             Description = "Target memory a snapshot may copy to walk it with the target running (frozen only for the copy); a larger target is " +
                           "walked frozen, under --max-pause. auto: what the agent's memory allows (its container limit less what it holds, a quarter " +
-                          "of the host's available memory, 1GiB at most). 0: always walk frozen. [env: LEAKWATCH_COPY_BUDGET] [default: auto]",
+                          $"of the host's available memory, 1GiB at most). 0: always walk frozen.{environmentNote} [default: auto]",
         };
         ValidateWithSetting(option, AgentSettings.CopyBudget);
         return option;
