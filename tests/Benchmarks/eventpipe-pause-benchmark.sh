@@ -45,25 +45,37 @@ TESTAPP="$ROOT/tests/TestApps/LeakWatch.TestApp/bin/Release/net10.0/LeakWatch.Te
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
-# measure NAME COMMAND...: one run; appends "largest_gap_ms wall_ms paused_ms suspensions longest_ms total_ms" to
-# $WORK/NAME.rows
+# measure NAME COMMAND...: one run; appends "largest_gap_ms wall_ms paused_ms" to $WORK/NAME.rows and the run's
+# window "start_ms end_ms" (Unix) to $WORK/NAME.windows, for the suspensions counted once the observer has flushed
 measure() {
   local name=$1; shift
-  local before after start end paused observed_before
+  local before after start end paused
   before=$(wc -l <"$WORK/target.out")
-  observed_before=$(wc -l <"$WORK/observer.out")
   start=$(date +%s%N)
   "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" || { echo "$name failed:" >&2; tail -3 "$WORK/$name.err" >&2; }
   end=$(date +%s%N)
-  sleep 1.5 # the meter prints a gap when it wakes; the observer's events arrive within ~100 ms
+  sleep 1 # the meter prints a gap when it wakes
   after=$(wc -l <"$WORK/target.out")
-  local suspensions
-  suspensions=$(sed -n "$((observed_before + 1)),\$p" "$WORK/observer.out" | awk -F'ms=' '/^SUSPEND/ {n++; t += $2; if ($2 > m) m = $2} END {printf "%d %.1f %.1f", n, m, t}')
   local gap
   gap=$(sed -n "$((before + 1)),${after}p" "$WORK/target.out" | awk -F'[= ]' '/^GAP/ {if ($3 > m) m = $3} END {print m + 0}')
   paused=$(jq -r '.pausedMs // empty' "$WORK/$name.out" 2>/dev/null || true)
-  echo "$gap $(( (end - start) / 1000000 )) ${paused:-0} $suspensions" >>"$WORK/$name.rows"
-  echo "   $name: largest gap ${gap} ms, wall $(( (end - start) / 1000000 )) ms${paused:+, pausedMs $paused}, suspensions (count longest total) $suspensions" >&2
+  echo "$gap $(( (end - start) / 1000000 )) ${paused:-0}" >>"$WORK/$name.rows"
+  echo "$(( start / 1000000 )) $(( end / 1000000 ))" >>"$WORK/$name.windows"
+  echo "   $name: largest gap ${gap} ms, wall $(( (end - start) / 1000000 )) ms${paused:+, pausedMs $paused}" >&2
+}
+
+# suspensions NAME: for each of NAME's runs, "count longest_ms total_ms" of the runtime suspensions that began in
+# its window, appended as columns 4-6 of $WORK/NAME.rows
+suspensions() {
+  local name=$1 window counted
+  counted=$(while read -r from to; do
+    awk -v from="$from" -v to="$to" '/^SUSPEND/ {
+        split($3, d, "="); split($4, a, "=")
+        if (a[2] >= from && a[2] <= to) { n++; t += d[2]; if (d[2] > m) m = d[2] } }
+      END { printf "%d %.1f %.1f\n", n, m, t }' "$WORK/observer.out"
+  done <"$WORK/$name.windows")
+  paste -d' ' "$WORK/$name.rows" <(echo "$counted") >"$WORK/$name.rows.new" && mv "$WORK/$name.rows.new" "$WORK/$name.rows"
+  echo "   $name: runtime suspensions per run (count longest total): $(echo "$counted" | paste -sd';' -)" >&2
 }
 
 column() { cut -d' ' -f"$2" "$WORK/$1.rows" | median; }
@@ -75,7 +87,7 @@ echo
 echo "| threads | tool | largest gap in the target (ms) | gap per run | wall (ms) | reported pausedMs | runtime suspensions | per run | longest suspension (ms) | suspended in all (ms) | gap vs dotnet-stack |"
 echo "| ---: | --- | ---: | --- | ---: | ---: | ---: | --- | ---: | ---: | ---: |"
 for count in "${COUNTS[@]}"; do
-  : >"$WORK/eventpipe.rows"; : >"$WORK/baseline.rows"; : >"$WORK/stack.rows"; : >"$WORK/attach.rows"
+  for name in eventpipe baseline stack attach; do : >"$WORK/$name.rows"; : >"$WORK/$name.windows"; done
   dotnet "$TESTAPP" blocked-threads --count "$count" --pause-meter 15 >"$WORK/target.out" 2>&1 &
   TARGET_PID=$!
   for _ in $(seq 1 300); do grep -q '^READY' "$WORK/target.out" && break; sleep 0.2; done
@@ -85,17 +97,25 @@ for count in "${COUNTS[@]}"; do
   grep -q '^OBSERVING' "$WORK/observer.out" || { echo "the suspension observer did not start:" >&2; cat "$WORK/observer.out" >&2; exit 1; }
   sleep 3
   echo "== blocked-threads --count $count (pid $TARGET_PID)" >&2
+  order=(eventpipe stack attach)
+  [[ -n "${BASELINE:-}" ]] && order=(eventpipe stack baseline attach)
   for run in $(seq 1 "$RUNS"); do
-    measure eventpipe dotnet "$LEAKWATCH" stacks --pid "$TARGET_PID" --snapshot-via eventpipe --format json
-    measure stack "$TOOLS/dotnet-stack" report -p "$TARGET_PID"
-    [[ -n "${BASELINE:-}" ]] && measure baseline dotnet "$BASELINE" stacks --pid "$TARGET_PID" --snapshot-via eventpipe --format json
-    measure attach dotnet "$LEAKWATCH" stacks --pid "$TARGET_PID" --snapshot-via attach --format json --max-pause 30s
+    # Each run starts with the next tool, so no tool always follows the same one (a ClrMD freeze, say).
+    for i in $(seq 0 $((${#order[@]} - 1))); do
+      case ${order[$(( (i + run - 1) % ${#order[@]} ))]} in
+        eventpipe) measure eventpipe dotnet "$LEAKWATCH" stacks --pid "$TARGET_PID" --snapshot-via eventpipe --format json ;;
+        stack) measure stack "$TOOLS/dotnet-stack" report -p "$TARGET_PID" ;;
+        baseline) measure baseline dotnet "$BASELINE" stacks --pid "$TARGET_PID" --snapshot-via eventpipe --format json ;;
+        attach) measure attach dotnet "$LEAKWATCH" stacks --pid "$TARGET_PID" --snapshot-via attach --format json --max-pause 30s ;;
+      esac
+    done
   done
-  kill -TERM "$OBSERVER_PID"; wait "$OBSERVER_PID" 2>/dev/null || true; OBSERVER_PID=""
+  kill -TERM "$OBSERVER_PID"; wait "$OBSERVER_PID" 2>/dev/null || true; OBSERVER_PID="" # stopping flushes its events
   kill -TERM "$TARGET_PID"; wait "$TARGET_PID" 2>/dev/null || true; TARGET_PID=""
   sg=$(column stack 1)
   names=(eventpipe stack attach)
   [[ -n "${BASELINE:-}" ]] && names=(eventpipe baseline stack attach)
+  for name in "${names[@]}"; do suspensions "$name"; done
   for name in "${names[@]}"; do
     case $name in
       eventpipe) label="leakwatch stacks --snapshot-via eventpipe" ;;
