@@ -12,9 +12,10 @@
 # comparison, free of the scheduler noise the in-target meter carries on a shared machine). Results go in
 # docs/benchmarks.md ("Thread stacks over EventPipe").
 #
-# BASELINE=/path/to/leakwatch.dll adds that build's EventPipe route as a row (an older commit, same load).
+# BASELINE=/path/to/leakwatch.dll adds that build's EventPipe route as a row (an older commit, same load);
+# VARIANT_ENV="NAME=VALUE ..." adds the EventPipe route run with that environment (DOTNET_TieredCompilation=1, say).
 #
-# Usage: [BASELINE=...] tests/Benchmarks/eventpipe-pause-benchmark.sh [RUNS=3] [COUNT...=50 1000]
+# Usage: [BASELINE=...] [VARIANT_ENV=...] tests/Benchmarks/eventpipe-pause-benchmark.sh [RUNS=3] [COUNT...=50 1000]
 set -euo pipefail
 
 RUNS=${1:-3}
@@ -87,7 +88,7 @@ echo
 echo "| threads | tool | largest gap in the target (ms) | gap per run | wall (ms) | reported pausedMs | runtime suspensions | per run | longest suspension (ms) | suspended in all (ms) | gap vs dotnet-stack |"
 echo "| ---: | --- | ---: | --- | ---: | ---: | ---: | --- | ---: | ---: | ---: |"
 for count in "${COUNTS[@]}"; do
-  for name in eventpipe baseline stack attach; do : >"$WORK/$name.rows"; : >"$WORK/$name.windows"; done
+  for name in eventpipe baseline variant stack attach; do : >"$WORK/$name.rows"; : >"$WORK/$name.windows"; done
   dotnet "$TESTAPP" blocked-threads --count "$count" --pause-meter 15 >"$WORK/target.out" 2>&1 &
   TARGET_PID=$!
   for _ in $(seq 1 300); do grep -q '^READY' "$WORK/target.out" && break; sleep 0.2; done
@@ -98,7 +99,8 @@ for count in "${COUNTS[@]}"; do
   sleep 3
   echo "== blocked-threads --count $count (pid $TARGET_PID)" >&2
   order=(eventpipe stack attach)
-  [[ -n "${BASELINE:-}" ]] && order=(eventpipe stack baseline attach)
+  [[ -n "${BASELINE:-}" ]] && order+=(baseline)
+  [[ -n "${VARIANT_ENV:-}" ]] && order+=(variant)
   for run in $(seq 1 "$RUNS"); do
     # Each run starts with the next tool, so no tool always follows the same one (a ClrMD freeze, say).
     for i in $(seq 0 $((${#order[@]} - 1))); do
@@ -106,6 +108,7 @@ for count in "${COUNTS[@]}"; do
         eventpipe) measure eventpipe dotnet "$LEAKWATCH" stacks --pid "$TARGET_PID" --snapshot-via eventpipe --format json ;;
         stack) measure stack "$TOOLS/dotnet-stack" report -p "$TARGET_PID" ;;
         baseline) measure baseline dotnet "$BASELINE" stacks --pid "$TARGET_PID" --snapshot-via eventpipe --format json ;;
+        variant) measure variant env $VARIANT_ENV dotnet "$LEAKWATCH" stacks --pid "$TARGET_PID" --snapshot-via eventpipe --format json ;;
         attach) measure attach dotnet "$LEAKWATCH" stacks --pid "$TARGET_PID" --snapshot-via attach --format json --max-pause 30s ;;
       esac
     done
@@ -113,13 +116,16 @@ for count in "${COUNTS[@]}"; do
   kill -TERM "$OBSERVER_PID"; wait "$OBSERVER_PID" 2>/dev/null || true; OBSERVER_PID="" # stopping flushes its events
   kill -TERM "$TARGET_PID"; wait "$TARGET_PID" 2>/dev/null || true; TARGET_PID=""
   sg=$(column stack 1)
-  names=(eventpipe stack attach)
-  [[ -n "${BASELINE:-}" ]] && names=(eventpipe baseline stack attach)
+  names=(eventpipe)
+  [[ -n "${BASELINE:-}" ]] && names+=(baseline)
+  [[ -n "${VARIANT_ENV:-}" ]] && names+=(variant)
+  names+=(stack attach)
   for name in "${names[@]}"; do suspensions "$name"; done
   for name in "${names[@]}"; do
     case $name in
       eventpipe) label="leakwatch stacks --snapshot-via eventpipe" ;;
       baseline) label="same, baseline build" ;;
+      variant) label="same, with $VARIANT_ENV" ;;
       stack) label="dotnet-stack report" ;;
       *) label="leakwatch stacks --snapshot-via attach (ClrMD)" ;;
     esac
