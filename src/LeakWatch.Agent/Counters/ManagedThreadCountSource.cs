@@ -9,9 +9,9 @@ namespace LeakWatch.Agent.Counters;
 /// <summary>
 /// <c>leakwatch_managed_threads</c>: the runtime's own count of its threads, for targets whose /proc the agent cannot
 /// see (a sidecar without a shared pid namespace), where <c>process_num_threads</c> is absent and a thread leak would
-/// otherwise go unseen. Each interval a sample-profiler session of a few milliseconds (no rundown, nothing named)
-/// records one stack per managed thread, and the threads are counted. The target pays one profiler pass or two per
-/// interval (docs/benchmarks.md), which is why this runs only where /proc cannot answer.
+/// otherwise go unseen. Each interval a sample-profiler session stopped as soon as it has started (no rundown, nothing
+/// named) records one stack per managed thread, and the threads are counted. The target pays one profiler pass or a
+/// few per interval (docs/benchmarks.md), which is why this runs only where /proc cannot answer.
 /// </summary>
 public sealed class ManagedThreadCountSource
 {
@@ -19,9 +19,6 @@ public sealed class ManagedThreadCountSource
 
     public const string Help = "Managed threads of the runtime with a managed frame on their stack, counted by the runtime's sample profiler " +
                                "(for processes whose /proc is not visible, where process_num_threads is absent).";
-
-    /// <summary>One profiler pass is enough to count; the stop request's round trip adds the rest.</summary>
-    private static readonly TimeSpan SampleFor = TimeSpan.FromMilliseconds(1);
 
     private readonly TargetProcess _target;
     private readonly DiagnosticsClient _client;
@@ -53,6 +50,11 @@ public sealed class ManagedThreadCountSource
                 try
                 {
                     var count = await CountAsync(cancellation).ConfigureAwait(false);
+                    if (count == 0)
+                    {
+                        continue; // no pass ran in any attempt (a starved machine): no count is better than a false 0
+                    }
+
                     sink.OnSample(_target, new MetricSample(SeriesName, MetricKind.Gauge, count, _time.GetUtcNow(), LabelSet.Empty, Help));
                 }
                 catch (LeakWatchException e) when (e.ExitCode == ExitCode.TargetExited)
@@ -85,9 +87,28 @@ public sealed class ManagedThreadCountSource
         }
     }
 
+    /// <summary>
+    /// One profiler pass is enough to count, so the session is stopped at once (<see cref="EventPipeStackDefaults.SampleAttempts"/>):
+    /// a count of zero means no pass ran before the stop (every runtime has a thread in Main), so it is taken again.
+    /// </summary>
     private async Task<int> CountAsync(CancellationToken cancellation)
     {
-        using var session = await ThreadSampleSession.RecordAsync(_client, rundown: false, SampleFor, $"Process {_target.Pid} ({_target.Name})", cancellation).ConfigureAwait(false);
+        var count = 0;
+        foreach (var sampleFor in EventPipeStackDefaults.SampleAttempts)
+        {
+            count = await CountOnceAsync(sampleFor, cancellation).ConfigureAwait(false);
+            if (count > 0)
+            {
+                break;
+            }
+        }
+
+        return count;
+    }
+
+    private async Task<int> CountOnceAsync(TimeSpan sampleFor, CancellationToken cancellation)
+    {
+        using var session = await ThreadSampleSession.RecordAsync(_client, rundown: false, sampleFor, $"Process {_target.Pid} ({_target.Name})", cancellation).ConfigureAwait(false);
         try
         {
             return ThreadStackReader.CountThreads(session.TracePath);

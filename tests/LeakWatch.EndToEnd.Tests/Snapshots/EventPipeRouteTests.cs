@@ -35,6 +35,21 @@ public class EventPipeRouteTests
     }
 
     /// <summary>
+    /// The session is stopped as soon as it has started (one sampling pass or a few, docs/snapshots.md): a pass still
+    /// walks every managed thread, so a thousand blocked threads are all there.
+    /// </summary>
+    [Fact]
+    public async Task A_sample_stopped_as_soon_as_it_started_still_holds_every_thread_of_a_large_app()
+    {
+        using var app = await TestApp.StartAsync("blocked-threads", TestApp.Net10, "--count", "1000");
+
+        var sampled = await StacksAsync(app.Pid, "--snapshot-via", "eventpipe");
+
+        Assert.Equal(1000, sampled.ThreadsIn("Orders.AckWaiter.WaitForAck"));
+        await TargetChecks.AssertStillRunningAsync(app);
+    }
+
+    /// <summary>
     /// Groups with an application frame (namespaces the test app uses), as "count: frames". Runtime threads are left
     /// out: threads with no managed frame at all ([Native]) are not seen by the sample profiler, and P/Invoke frames
     /// (the socket engine's wait) are named by ClrMD but not by the profiler (docs/snapshots.md).

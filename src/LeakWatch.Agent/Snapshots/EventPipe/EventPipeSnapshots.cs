@@ -10,8 +10,9 @@ namespace LeakWatch.Agent.Snapshots.EventPipe;
 /// The thread-stacks route: every managed thread's stack through the target's diagnostic connection (the runtime's
 /// sample profiler, plus rundown for method names), grouped by the same <see cref="StackGrouper"/> as the ClrMD walk,
 /// so groups, headlines, writers and diffs are the same. It needs neither ptrace nor a shared pid or mount namespace,
-/// and stops the target only for the profiler's passes (milliseconds, docs/benchmarks.md). Async chains live on the
-/// heap, which only ClrMD reads: the snapshot says so in <see cref="StackSnapshot.TaskChainsSkipped"/>.
+/// and stops the target only for the profiler's passes: the session is stopped as soon as it has started, so that is
+/// one pass or a few, milliseconds each (docs/benchmarks.md). Async chains live on the heap, which only ClrMD reads:
+/// the snapshot says so in <see cref="StackSnapshot.TaskChainsSkipped"/>.
 /// </summary>
 public static class EventPipeSnapshots
 {
@@ -24,10 +25,15 @@ public static class EventPipeSnapshots
         var started = Stopwatch.GetTimestamp();
         var client = ClientFor(target);
         var who = $"Process {target.Pid} ({target.Name})";
-        var (stacks, sampled) = await SampleAsync(client, options, who, EventPipeStackDefaults.SampleFor, cancellation).ConfigureAwait(false);
-        if (stacks.Count == 0)
+        List<IReadOnlyList<string?>> stacks = [];
+        var sampled = TimeSpan.Zero;
+        foreach (var sampleFor in EventPipeStackDefaults.SampleAttempts)
         {
-            (stacks, sampled) = await SampleAsync(client, options, who, EventPipeStackDefaults.RetrySampleFor, cancellation).ConfigureAwait(false);
+            (stacks, sampled) = await SampleAsync(client, options, who, sampleFor, cancellation).ConfigureAwait(false);
+            if (stacks.Count > 0)
+            {
+                break;
+            }
         }
 
         return new StackSnapshot

@@ -7,15 +7,20 @@ namespace LeakWatch.Agent.Snapshots.EventPipe;
 
 /// <summary>
 /// One short EventPipe session with the runtime's sample profiler, written to a private temporary .nettrace file.
-/// The profiler stops managed threads for each of its passes (one a millisecond) and records every thread's stack;
-/// the session is stopped after <paramref name="sampleFor"/>, so the target pays a few passes. With rundown the
-/// runtime also names every loaded method at the end of the session (no pause: it walks its own tables), which
+/// The profiler suspends the runtime for each of its passes (one a millisecond, from the moment the session is
+/// enabled until the stop arrives) and records every managed thread's stack; a pass in progress when the stop
+/// arrives is finished, so a trace with any sample holds at least one complete pass. The target pays one
+/// suspension per pass, so the session is stopped as soon as it has started (<paramref name="sampleFor"/> zero)
+/// and everything the agent does meanwhile is prepared before the start. With rundown the runtime also names every
+/// loaded method after the profiler has stopped (no suspension: it walks its own tables while the app runs), which
 /// is what turns the sampled addresses into frames. Nothing touches the target's filesystem or needs ptrace.
 /// </summary>
 internal sealed class ThreadSampleSession : IDisposable
 {
     /// <summary>A trace bigger than this is not read: rundown of a huge app, or a runaway session.</summary>
     public const long MaxTraceBytes = 256L * 1024 * 1024;
+
+    private static int s_warmedUp;
 
     private readonly string _directory;
 
@@ -56,7 +61,7 @@ internal sealed class ThreadSampleSession : IDisposable
         {
             var providers = sampleThreads
                 ? new EventPipeProvider(EventPipeStackDefaults.SampleProfilerProvider, EventLevel.Informational)
-                : new EventPipeProvider(EventPipeStackDefaults.RuntimeProvider, EventLevel.Critical, keywords: 0); // a session needs one provider
+                : NothingEnabled();
             var sampled = await RecordToAsync(client, path, providers, rundown, sampleFor, who, cancellation).ConfigureAwait(false);
             return new ThreadSampleSession(directory, path, sampled);
         }
@@ -71,6 +76,13 @@ internal sealed class ThreadSampleSession : IDisposable
 
     private static async Task<TimeSpan> RecordToAsync(DiagnosticsClient client, string path, EventPipeProvider provider, bool rundown, TimeSpan sampleFor, string who, CancellationToken cancellation)
     {
+        if (Interlocked.Exchange(ref s_warmedUp, 1) == 0)
+        {
+            await WarmUpAsync(client, cancellation).ConfigureAwait(false);
+        }
+
+        // Opened before the session starts: from the start to the stop, every millisecond is one more pass.
+        await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true);
         EventPipeProvider[] providers = [provider];
         EventPipeSession session;
         try
@@ -84,13 +96,16 @@ internal sealed class ThreadSampleSession : IDisposable
 
         using (session)
         {
-            await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true);
-            var copy = CopyBoundedAsync(session.EventStream, file, cancellation);
+            // Drained on the thread pool so the stop goes out first; the runtime buffers the samples meanwhile.
+            var copy = Task.Run(() => CopyBoundedAsync(session.EventStream, file, cancellation), CancellationToken.None);
             var started = Stopwatch.GetTimestamp();
             TimeSpan sampled;
             try
             {
-                await Task.Delay(sampleFor, cancellation).ConfigureAwait(false);
+                if (sampleFor > TimeSpan.Zero)
+                {
+                    await Task.Delay(sampleFor, cancellation).ConfigureAwait(false);
+                }
             }
             finally
             {
@@ -115,6 +130,30 @@ internal sealed class ThreadSampleSession : IDisposable
             return sampled;
         }
     }
+
+    /// <summary>
+    /// Once per agent process, a session that enables nothing (no sampling, no rundown: the target is not stopped)
+    /// is started and stopped, so that the client code between a sample's start and its stop is already compiled:
+    /// cold, it added a few passes (docs/benchmarks.md). Failures are left to the real session to report.
+    /// </summary>
+    private static async Task WarmUpAsync(DiagnosticsClient client, CancellationToken cancellation)
+    {
+        try
+        {
+            EventPipeProvider[] nothing = [NothingEnabled()];
+            using var session = await client.StartEventPipeSessionAsync(nothing, requestRundown: false, circularBufferMB: 1, cancellation).ConfigureAwait(false);
+            var drain = Task.Run(() => session.EventStream.CopyToAsync(Stream.Null, cancellation), CancellationToken.None);
+            await StopQuietlyAsync(session).ConfigureAwait(false);
+            await drain.WaitAsync(EventPipeStackDefaults.StreamTimeout, cancellation).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>A session needs one provider: the runtime's, with no keyword, at the lowest level.</summary>
+    private static EventPipeProvider NothingEnabled() =>
+        new(EventPipeStackDefaults.RuntimeProvider, EventLevel.Critical, keywords: 0);
 
     private static async Task CopyBoundedAsync(Stream source, Stream destination, CancellationToken cancellation)
     {
