@@ -114,6 +114,8 @@ public sealed class AgentHost : IAsyncDisposable
         }
 
         var targets = _options.Targets;
+        // Process-wide, for as long as the agent streams: see Gen0Cap for why the runtime's own budget is too large.
+        using var gen0Cap = new Gen0Cap(Gen0Cap.DefaultBytes, Gen0Cap.DefaultPeriod, _time);
         try
         {
             if (targets.Target is { } target)
