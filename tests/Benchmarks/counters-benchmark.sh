@@ -3,6 +3,10 @@
 #
 #   tests/Benchmarks/counters-benchmark.sh [window-seconds=60] [runs=3] [scenario=steady]
 #
+# leakwatch streams with --snapshot-baseline false (the baseline snapshot is a one-off peak, measured in the snapshot
+# sections); LEAKWATCH_ARGS adds flags (LEAKWATCH_ARGS="--async-ops off"); DOTNET_COUNTERS names an installed
+# dotnet-counters instead of installing one into artifacts/tools.
+#
 # For each run and each watcher (none, leakwatch, dotnet-counters) it starts a fresh test app, lets it settle,
 # starts the watcher at a 1 s interval, skips a warm-up, then measures over the window:
 #   - the target's CPU (utime+stime from /proc) as % of one core; overhead = with watcher - with none
@@ -22,7 +26,8 @@ ticks_per_second=$(getconf CLK_TCK)
 cd "$root"
 dotnet build src/LeakWatch.Cli -c Release -f net10.0 -nologo -v q >/dev/null
 dotnet build tests/TestApps/LeakWatch.TestApp -c Release -f net10.0 -nologo -v q >/dev/null
-[ -x "$tools/dotnet-counters" ] || dotnet tool install dotnet-counters --tool-path "$tools" >/dev/null
+dotnet_counters=${DOTNET_COUNTERS:-$tools/dotnet-counters}
+[ -x "$dotnet_counters" ] || dotnet tool install dotnet-counters --tool-path "$tools" >/dev/null
 leakwatch_dll="$root/src/LeakWatch.Cli/bin/Release/net10.0/leakwatch.dll"
 testapp_dll="$root/tests/TestApps/LeakWatch.TestApp/bin/Release/net10.0/LeakWatch.TestApp.dll"
 
@@ -46,7 +51,7 @@ for run in $(seq 1 "$runs"); do
     case $watcher in
       leakwatch)
         started=$(now_ms)
-        dotnet "$leakwatch_dll" attach --pid "$target" --urls "http://127.0.0.1:$port" --output lines >/dev/null &
+        dotnet "$leakwatch_dll" attach --pid "$target" --urls "http://127.0.0.1:$port" --output lines --snapshot-baseline false ${LEAKWATCH_ARGS:-} >/dev/null &
         watcher_pid=$!
         # The first value of the target (an OS figure) and the first runtime counter, which the runtime
         # publishes one refresh interval after the session starts.
@@ -56,7 +61,7 @@ for run in $(seq 1 "$runs"); do
         record first_counter_ms $(( $(now_ms) - started ))
         ;;
       dotnet-counters)
-        "$tools/dotnet-counters" monitor --process-id "$target" --refresh-interval 1 --counters System.Runtime >/dev/null 2>&1 &
+        "$dotnet_counters" monitor --process-id "$target" --refresh-interval 1 --counters System.Runtime >/dev/null 2>&1 &
         watcher_pid=$!
         ;;
     esac

@@ -119,6 +119,10 @@ public sealed class AgentHost : IAsyncDisposable
         }
 
         var targets = _options.Targets;
+        // Process-wide, for as long as the agent streams: see Gen0Cap for why the runtime's own budget is too large,
+        // NativeHeapTrim for the native heap glibc keeps.
+        using var gen0Cap = new Gen0Cap(Gen0Cap.DefaultBytes, Gen0Cap.DefaultPeriod, _time);
+        using var nativeHeapTrim = new NativeHeapTrim(NativeHeapTrim.DefaultPeriod, _time);
         try
         {
             if (targets.Target is { } target)

@@ -59,6 +59,36 @@ public static class TargetResolver
             || socketKeys.Contains(startTime));
     }
 
+    /// <summary>
+    /// <see cref="PublishedPids"/> for one pid: a socket named for it whose key matches the process now holding it.
+    /// Reads only that pid's socket names: <see cref="DiagnosticsClient.GetPublishedProcesses"/> reads every file in
+    /// the temp directory, matches each with a Regex and probes every pid it finds, megabytes of start-up garbage that
+    /// stay in the agent's resident set where /tmp is crowded (docs/benchmarks.md, "Counters").
+    /// </summary>
+    private static bool HasLiveSocket(int pid)
+    {
+        var pidText = pid.ToString(CultureInfo.InvariantCulture);
+        var keys = new List<double>();
+        try
+        {
+            foreach (var socket in Directory.EnumerateFiles(Path.GetTempPath(), $"dotnet-diagnostic-{pidText}-*-socket"))
+            {
+                var parts = Path.GetFileName(socket).Split('-');
+                if (parts.Length == 5 && parts[2] == pidText && double.TryParse(parts[3], NumberStyles.Integer, CultureInfo.InvariantCulture, out var key))
+                {
+                    keys.Add(key);
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return PublishedPids().Contains(pid);
+        }
+
+        return keys.Count > 0
+            && (ProcFs.StatFields(pid) is not { } fields || ProcFs.StatField(fields, 22) is not { } startTime || keys.Contains(startTime));
+    }
+
     public static TargetProcess ByPid(int pid)
     {
         if (pid <= 0)
@@ -71,7 +101,7 @@ public static class TargetResolver
             throw new LeakWatchException(ExitCode.TargetNotFound, $"No process has pid {pid}. Run 'leakwatch ps' to list the .NET processes you can attach to.");
         }
 
-        if (!PublishedPids().Contains(pid))
+        if (!HasLiveSocket(pid))
         {
             if (!ProcessExists(pid))
             {
