@@ -44,6 +44,12 @@ public sealed class Gen0Cap : IDisposable
     /// <summary>One check; the timer calls it every period.</summary>
     public void Check()
     {
+        // A snapshot keeps the agent's collector out of the target's freeze (a no-GC region): never induce one then.
+        if (System.Runtime.GCSettings.LatencyMode == System.Runtime.GCLatencyMode.NoGCRegion)
+        {
+            return;
+        }
+
         lock (_gate)
         {
             var count = GC.CollectionCount(0);
