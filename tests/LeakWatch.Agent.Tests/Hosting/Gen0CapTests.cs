@@ -30,6 +30,26 @@ public sealed class Gen0CapTests
     }
 
     [Fact]
+    public void Never_collects_inside_a_snapshots_no_gc_region()
+    {
+        using var cap = new Gen0Cap(Cap, Timeout.InfiniteTimeSpan, TimeProvider.System);
+        MakeGarbage(3 * Cap);
+        Assert.True(GC.TryStartNoGCRegion(64L * 1024 * 1024));
+        try
+        {
+            cap.Check();
+            Assert.Equal(0, cap.Collections);
+        }
+        finally
+        {
+            if (System.Runtime.GCSettings.LatencyMode == System.Runtime.GCLatencyMode.NoGCRegion)
+            {
+                GC.EndNoGCRegion();
+            }
+        }
+    }
+
+    [Fact]
     public void Rejects_a_cap_of_zero() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new Gen0Cap(0, Timeout.InfiniteTimeSpan, TimeProvider.System));
 
