@@ -91,8 +91,8 @@ internal static class AttachWalk
     }
 
     /// <summary>
-    /// A buffer for the copy, allocated and touched while the target still runs (page faults are ours, not the
-    /// pause's), sized from what the copy needs now plus room to grow; null, and why, when it does not fit the budget.
+    /// A buffer for the copy, allocated while the target still runs and touched as far as the copy needs now (page
+    /// faults are ours, not the pause's), with untouched room to grow; null, and why, when it does not fit the budget.
     /// </summary>
     private static (CopyBuffer? Buffer, string? Note) CaptureBuffer(int pid, long copyBudget, string budgetReason)
     {
