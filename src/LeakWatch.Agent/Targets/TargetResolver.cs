@@ -33,10 +33,29 @@ public static class TargetResolver
     private static IEnumerable<int> PublishedPids()
     {
         var published = DiagnosticsClient.GetPublishedProcesses().ToHashSet();
+        return SocketKeys("*") is { } keys
+            ? published.Where(pid => !keys.ContainsKey(pid) || KeyIsStartTime(pid, keys[pid]))
+            : published; // cannot read the folder: trust the client's list
+    }
+
+    /// <summary>
+    /// <see cref="PublishedPids"/> for one pid, reading only that pid's socket names:
+    /// <see cref="DiagnosticsClient.GetPublishedProcesses"/> reads every file in the temp directory, matches each with a
+    /// Regex and probes every pid it finds, megabytes of start-up garbage that stay in the agent's resident set where
+    /// /tmp is crowded (docs/benchmarks.md, "Counters").
+    /// </summary>
+    private static bool HasLiveSocket(int pid) =>
+        SocketKeys(pid.ToString(CultureInfo.InvariantCulture)) is { } keys
+            ? keys.TryGetValue(pid, out var socketKeys) && KeyIsStartTime(pid, socketKeys)
+            : PublishedPids().Contains(pid);
+
+    /// <summary>The keys of the sockets <c>dotnet-diagnostic-{pid}-{key}-socket</c> by pid, for a pid glob; null when the folder cannot be read.</summary>
+    private static Dictionary<int, List<double>>? SocketKeys(string pidPattern)
+    {
         var keys = new Dictionary<int, List<double>>();
         try
         {
-            foreach (var socket in Directory.EnumerateFiles(Path.GetTempPath(), "dotnet-diagnostic-*-*-socket"))
+            foreach (var socket in Directory.EnumerateFiles(Path.GetTempPath(), $"dotnet-diagnostic-{pidPattern}-*-socket"))
             {
                 var parts = Path.GetFileName(socket).Split('-');
                 if (parts.Length == 5
@@ -49,45 +68,15 @@ public static class TargetResolver
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return published; // cannot read the folder: trust the client's list
+            return null;
         }
 
-        return published.Where(pid =>
-            ProcFs.StatFields(pid) is not { } fields
-            || ProcFs.StatField(fields, 22) is not { } startTime
-            || !keys.TryGetValue(pid, out var socketKeys)
-            || socketKeys.Contains(startTime));
+        return keys;
     }
 
-    /// <summary>
-    /// <see cref="PublishedPids"/> for one pid: a socket named for it whose key matches the process now holding it.
-    /// Reads only that pid's socket names: <see cref="DiagnosticsClient.GetPublishedProcesses"/> reads every file in
-    /// the temp directory, matches each with a Regex and probes every pid it finds, megabytes of start-up garbage that
-    /// stay in the agent's resident set where /tmp is crowded (docs/benchmarks.md, "Counters").
-    /// </summary>
-    private static bool HasLiveSocket(int pid)
-    {
-        var pidText = pid.ToString(CultureInfo.InvariantCulture);
-        var keys = new List<double>();
-        try
-        {
-            foreach (var socket in Directory.EnumerateFiles(Path.GetTempPath(), $"dotnet-diagnostic-{pidText}-*-socket"))
-            {
-                var parts = Path.GetFileName(socket).Split('-');
-                if (parts.Length == 5 && parts[2] == pidText && double.TryParse(parts[3], NumberStyles.Integer, CultureInfo.InvariantCulture, out var key))
-                {
-                    keys.Add(key);
-                }
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return PublishedPids().Contains(pid);
-        }
-
-        return keys.Count > 0
-            && (ProcFs.StatFields(pid) is not { } fields || ProcFs.StatField(fields, 22) is not { } startTime || keys.Contains(startTime));
-    }
+    /// <summary>Whether one of a pid's socket keys is its start time now (true when the start time cannot be read).</summary>
+    private static bool KeyIsStartTime(int pid, List<double> socketKeys) =>
+        ProcFs.StatFields(pid) is not { } fields || ProcFs.StatField(fields, 22) is not { } startTime || socketKeys.Contains(startTime);
 
     public static TargetProcess ByPid(int pid)
     {
