@@ -45,7 +45,7 @@ internal sealed class ProcessImage : ITargetMemory
     /// <summary>Compiles the capture's methods before the freeze (see <see cref="Freezer.Warm"/>).</summary>
     public static void Warm()
     {
-        foreach (var method in new[] { nameof(Capture), nameof(MapsToCopy), nameof(PresentRuns), nameof(Copy), nameof(CopyRuns), nameof(Halves), nameof(Close), nameof(ReadEntries) })
+        foreach (var method in new[] { nameof(Capture), nameof(MapsToCopy), nameof(PresentRuns), nameof(Copy), nameof(CopyRuns), nameof(Halves), nameof(Length), nameof(Close), nameof(ReadEntries) })
         {
             System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(typeof(ProcessImage).GetMethod(method, System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic)!.MethodHandle);
         }
@@ -57,7 +57,7 @@ internal sealed class ProcessImage : ITargetMemory
     }
 
     /// <summary>Bytes a capture of <paramref name="pid"/> would copy now (the target running: an estimate).</summary>
-    public static long Measure(int pid) => PresentRuns(pid, MapsToCopy(pid)).Sum(r => (long)r.Length);
+    public static long Measure(int pid) => Length(PresentRuns(pid, MapsToCopy(pid)));
 
     /// <summary>
     /// Copies the frozen target into <paramref name="buffer"/>; null when it needs more than the buffer holds
@@ -70,7 +70,7 @@ internal sealed class ProcessImage : ITargetMemory
         var t1 = Stopwatch.GetTimestamp();
         var runs = PresentRuns(pid, maps);
         var t2 = Stopwatch.GetTimestamp();
-        needed = runs.Sum(r => (long)r.Length);
+        needed = Length(runs);
         if (needed > buffer.Length)
         {
             return null;
@@ -235,13 +235,16 @@ internal sealed class ProcessImage : ITargetMemory
         return Copy(runs, buffer, live);
     }
 
+    /// <summary>Bytes the runs fill: they lie one after the other in the copy.</summary>
+    private static long Length(List<Run> runs) => runs.Count == 0 ? 0 : runs[^1].Offset + runs[^1].Length;
+
     /// <summary>
     /// Copies every run. With the target frozen its CPUs are idle, so on a machine with more than one a second thread
     /// copies half of the bytes: the pause is the copy, and two readers halve it.
     /// </summary>
     private static int Copy(List<Run> runs, CopyBuffer buffer, LiveMemory live)
     {
-        var total = runs.Sum(r => (long)r.Length);
+        var total = Length(runs);
         if (Environment.ProcessorCount < 2 || total < ParallelCopyFrom)
         {
             return CopyRuns(runs, buffer, live);
