@@ -22,12 +22,12 @@ public static class ProcStatSource
             yield break;
         }
 
-        if (StatusField(status, "Threads:") is { } threads)
+        if (ProcFs.StatusField(status, "Threads:") is { } threads)
         {
             yield return Gauge("process_num_threads", threads, now, "Number of OS threads in the process.");
         }
 
-        if (StatusField(status, "VmRSS:") is { } rssKilobytes)
+        if (ProcFs.StatusField(status, "VmRSS:") is { } rssKilobytes)
         {
             yield return Gauge("process_resident_memory_bytes", rssKilobytes * 1024, now, "Resident memory size in bytes.");
         }
@@ -45,21 +45,6 @@ public static class ProcStatSource
 
     private static MetricSample Gauge(string name, double value, DateTimeOffset now, string help) =>
         new(name, MetricKind.Gauge, value, now, LabelSet.Empty, help);
-
-    /// <summary>"Threads:\t42" → 42; "VmRSS:\t  1234 kB" → 1234.</summary>
-    internal static double? StatusField(string status, string field)
-    {
-        var start = status.IndexOf(field, StringComparison.Ordinal);
-        if (start < 0)
-        {
-            return null;
-        }
-
-        var end = status.IndexOf('\n', start);
-        var text = status[(start + field.Length)..(end < 0 ? status.Length : end)].Trim();
-        var space = text.IndexOf(' ', StringComparison.Ordinal);
-        return double.TryParse(space < 0 ? text : text[..space], NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : null;
-    }
 
     private static int? CountDescriptors(string directory)
     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using LeakWatch.Agent.Targets;
 using LeakWatch.Core.Options;
 
 namespace LeakWatch.Agent.Snapshots;
@@ -82,24 +83,6 @@ internal static class AgentMemoryProbe
         }
     }
 
-    private static long? MemAvailable()
-    {
-        try
-        {
-            foreach (var line in File.ReadLines("/proc/meminfo"))
-            {
-                // "MemAvailable:   24157004 kB"
-                if (line.StartsWith("MemAvailable:", StringComparison.Ordinal)
-                    && long.TryParse(line["MemAvailable:".Length..].Replace("kB", "", StringComparison.Ordinal).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var kib))
-                {
-                    return kib * 1024;
-                }
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-        }
-
-        return null;
-    }
+    private static long? MemAvailable() =>
+        ProcFs.TryRead("/proc/meminfo") is { } meminfo && ProcFs.StatusField(meminfo, "MemAvailable:") is { } kib ? (long)kib * 1024 : null;
 }

@@ -12,19 +12,36 @@ public static class ProcFs
     /// <summary>Whether the process is stopped by a signal (state T) or stopped under a tracer (state t).</summary>
     public static bool IsStopped(int pid) => State(pid) is 'T' or 't';
 
-    private static char? State(int pid)
+    /// <summary>Whether the process has exited and waits to be reaped (state Z in /proc/PID/stat).</summary>
+    public static bool IsZombie(int pid) => State(pid) == 'Z';
+
+    /// <summary>Whether one thread of the process is in a ptrace stop (state t in /proc/PID/task/TID/stat).</summary>
+    public static bool IsInTracingStop(int pid, uint tid) =>
+        StateIn(Path.Combine(ProcessDirectory(pid), "task", tid.ToString(CultureInfo.InvariantCulture), "stat")) == 't';
+
+    /// <summary>"Threads:\t42" → 42; "VmRSS:\t  1234 kB" → 1234: a field of /proc/PID/status or /proc/meminfo.</summary>
+    public static double? StatusField(string status, string field)
     {
-        var stat = TryRead(Path.Combine(ProcessDirectory(pid), "stat"));
-        var close = stat?.LastIndexOf(')') ?? -1;
-        return stat is not null && close >= 0 && close + 2 < stat.Length ? stat[close + 2] : null;
+        var start = status.IndexOf(field, StringComparison.Ordinal);
+        if (start < 0)
+        {
+            return null;
+        }
+
+        var end = status.IndexOf('\n', start);
+        var text = status[(start + field.Length)..(end < 0 ? status.Length : end)].Trim();
+        var space = text.IndexOf(' ', StringComparison.Ordinal);
+        return double.TryParse(space < 0 ? text : text[..space], NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : null;
     }
 
-    /// <summary>Whether the process has exited and waits to be reaped (state Z in /proc/PID/stat).</summary>
-    public static bool IsZombie(int pid)
+    private static char? State(int pid) => StateIn(Path.Combine(ProcessDirectory(pid), "stat"));
+
+    /// <summary>The state letter: the field after the parenthesised name (which may itself hold spaces and parentheses).</summary>
+    internal static char? StateIn(string statPath)
     {
-        var stat = TryRead(Path.Combine(ProcessDirectory(pid), "stat"));
+        var stat = TryRead(statPath);
         var close = stat?.LastIndexOf(')') ?? -1;
-        return stat is not null && close >= 0 && close + 2 < stat.Length && stat[close + 2] == 'Z';
+        return stat is not null && close >= 0 && close + 2 < stat.Length ? stat[close + 2] : null;
     }
 
     /// <summary>The command line with arguments separated by spaces, or null.</summary>

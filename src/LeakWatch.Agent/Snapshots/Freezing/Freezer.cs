@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
 using System.Runtime.CompilerServices;
+using LeakWatch.Agent.Targets;
 using LeakWatch.Core;
 
 namespace LeakWatch.Agent.Snapshots.Freezing;
@@ -64,9 +65,14 @@ internal sealed class Freezer : IDisposable
     public static void Warm(int pid)
     {
         _ = Directory.EnumerateDirectories($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/task").Select(Path.GetFileName).Where(t => t is not null).ToList();
-        foreach (var method in new[] { nameof(StopAll), nameof(WaitForStops), nameof(ReadThreadIds), nameof(ThreadCount), nameof(IsInTracingStop), nameof(Dispose) })
+        foreach (var method in new[] { nameof(StopAll), nameof(WaitForStops), nameof(ReadThreadIds), nameof(ThreadCount), nameof(Dispose) })
         {
             RuntimeHelpers.PrepareMethod(typeof(Freezer).GetMethod(method, BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic)!.MethodHandle);
+        }
+
+        foreach (var method in new[] { nameof(ProcFs.TryRead), nameof(ProcFs.StatusField), nameof(ProcFs.IsInTracingStop), nameof(ProcFs.StateIn) })
+        {
+            RuntimeHelpers.PrepareMethod(typeof(ProcFs).GetMethod(method, BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic)!.MethodHandle);
         }
 
         ProcessImage.Warm();
@@ -216,7 +222,7 @@ internal sealed class Freezer : IDisposable
                 // (the demo starts its target), .NET's SIGCHLD handler waits for the child's pid and takes the
                 // leader's stop. Other threads are looked at in /proc only late, as a safety net (it costs a file
                 // read per thread, on CPUs the target needs to reach its stops).
-                if (result == 0 && now > (tid == _pid ? leaderCheckAfter : othersCheckAfter) && IsInTracingStop(tid))
+                if (result == 0 && now > (tid == _pid ? leaderCheckAfter : othersCheckAfter) && ProcFs.IsInTracingStop(_pid, tid))
                 {
                     // The thread is stopped all the same; only a signal held by that stop is unknown.
                     waiting.RemoveAt(i);
@@ -258,40 +264,9 @@ internal sealed class Freezer : IDisposable
         }
     }
 
-    /// <summary>State 't' in /proc/PID/task/TID/stat (the field after the parenthesised name): a ptrace stop.</summary>
-    private bool IsInTracingStop(uint tid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{_pid.ToString(CultureInfo.InvariantCulture)}/task/{tid.ToString(CultureInfo.InvariantCulture)}/stat");
-            var end = stat.LastIndexOf(')');
-            return end > 0 && end + 2 < stat.Length && stat[end + 2] == 't';
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return false; // the thread ended: the next waitpid says so
-        }
-    }
-
     /// <summary>"Threads:" of /proc/PID/status, the kernel's count of the process's threads; -1 when unreadable.</summary>
-    private int ThreadCount()
-    {
-        try
-        {
-            foreach (var line in File.ReadLines($"/proc/{_pid.ToString(CultureInfo.InvariantCulture)}/status"))
-            {
-                if (line.StartsWith("Threads:", StringComparison.Ordinal))
-                {
-                    return int.TryParse(line.AsSpan("Threads:".Length).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var count) ? count : -1;
-                }
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-        }
-
-        return -1;
-    }
+    private int ThreadCount() =>
+        ProcFs.TryRead(Path.Combine(ProcFs.ProcessDirectory(_pid), "status")) is { } status && ProcFs.StatusField(status, "Threads:") is { } count ? (int)count : -1;
 
     private List<uint> ReadThreadIds(string name)
     {
