@@ -32,7 +32,7 @@ public static class ProcStatSource
             yield return Gauge("process_resident_memory_bytes", rssKilobytes * 1024, now, "Resident memory size in bytes.");
         }
 
-        if (CountDescriptors(directory) is { } descriptors)
+        if (ProcFs.OpenDescriptors(pid) is { } descriptors)
         {
             yield return Gauge("process_open_fds", descriptors, now, "Number of open file descriptors.");
         }
@@ -45,18 +45,6 @@ public static class ProcStatSource
 
     private static MetricSample Gauge(string name, double value, DateTimeOffset now, string help) =>
         new(name, MetricKind.Gauge, value, now, LabelSet.Empty, help);
-
-    private static int? CountDescriptors(string directory)
-    {
-        try
-        {
-            return Directory.EnumerateFileSystemEntries(Path.Combine(directory, "fd")).Count();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
 
     /// <summary>utime + stime (fields 14 and 15 of /proc/PID/stat) in seconds.</summary>
     private static double? CpuSeconds(int pid) =>
