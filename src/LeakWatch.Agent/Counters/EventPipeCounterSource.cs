@@ -56,7 +56,7 @@ public sealed class EventPipeCounterSource
         using (session)
         using (cancellation.Register(() => SessionLoop.StopQuietly(session)))
         {
-            using var source = new EventPipeEventSource(session.EventStream);
+            using var source = SessionLoop.OpenEvents(session);
             source.Dynamic.All += traceEvent => Dispatch(traceEvent, sink);
 
             // Process() blocks until the stream ends: the target exited or the session was stopped.

@@ -1,4 +1,5 @@
 using Microsoft.Diagnostics.NETCore.Client;
+using Microsoft.Diagnostics.Tracing;
 
 namespace LeakWatch.Agent.Counters;
 
@@ -44,6 +45,15 @@ public static class SessionLoop
             await Task.Delay(RestartDelay, time, cancellation).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// A reader of the session's live stream. TraceEvent reads it a few bytes at a time (a block's tag, its length,
+    /// its header), each a system call on the socket; a buffer makes one read of whatever the target has flushed.
+    /// </summary>
+    public static EventPipeEventSource OpenEvents(EventPipeSession session) =>
+        new(new BufferedStream(session.EventStream, StreamBufferBytes));
+
+    private const int StreamBufferBytes = 32 * 1024;
 
     /// <summary>Stops a session whose target may already be gone; a stop that fails has nothing left to stop.</summary>
     public static void StopQuietly(EventPipeSession session)
