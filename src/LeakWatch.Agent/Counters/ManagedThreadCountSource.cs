@@ -22,15 +22,15 @@ public sealed class ManagedThreadCountSource
 
     private readonly TargetProcess _target;
     private readonly DiagnosticsClient _client;
-    private readonly TimeSpan _interval;
+    private readonly IntervalClock _clock;
     private readonly AgentHealth _health;
     private readonly TimeProvider _time;
 
-    public ManagedThreadCountSource(TargetProcess target, DiagnosticsClient client, TimeSpan interval, AgentHealth health, TimeProvider time)
+    public ManagedThreadCountSource(TargetProcess target, DiagnosticsClient client, IntervalClock clock, AgentHealth health, TimeProvider time)
     {
         _target = target;
         _client = client;
-        _interval = interval;
+        _clock = clock;
         _health = health;
         _time = time;
     }
@@ -42,7 +42,6 @@ public sealed class ManagedThreadCountSource
     public async Task RunAsync(ISampleSink sink, CancellationToken cancellation)
     {
         var warned = false;
-        using var timer = new PeriodicTimer(_interval, _time);
         try
         {
             do
@@ -76,7 +75,7 @@ public sealed class ManagedThreadCountSource
                     }
                 }
             }
-            while (await timer.WaitForNextTickAsync(cancellation).ConfigureAwait(false));
+            while (await _clock.WaitForNextTickAsync(cancellation).ConfigureAwait(false));
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {

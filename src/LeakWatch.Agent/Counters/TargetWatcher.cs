@@ -9,7 +9,7 @@ namespace LeakWatch.Agent.Counters;
 /// and its /proc figures, every interval. The host takes the end of this source as the end of the target.
 /// The session's samples mark the target as heard from (<see cref="TargetFreshness"/>); /proc reads do not.
 /// </summary>
-public sealed class TargetWatcher(CounterSourceOptions options, AgentHealth health, TimeProvider time, TargetFreshness freshness) : ITargetSource
+public sealed class TargetWatcher(CounterSourceOptions options, AgentHealth health, TimeProvider time, IntervalClock clock, TargetFreshness freshness) : ITargetSource
 {
     public string Name => "counters";
 
@@ -60,7 +60,6 @@ public sealed class TargetWatcher(CounterSourceOptions options, AgentHealth heal
 
     private async Task PollProcAsync(TargetProcess target, ISampleSink sink, CancellationToken cancellation)
     {
-        using var timer = new PeriodicTimer(options.Interval, time);
         try
         {
             do
@@ -70,7 +69,7 @@ public sealed class TargetWatcher(CounterSourceOptions options, AgentHealth heal
                     sink.OnSample(target, sample);
                 }
             }
-            while (await timer.WaitForNextTickAsync(cancellation).ConfigureAwait(false));
+            while (await clock.WaitForNextTickAsync(cancellation).ConfigureAwait(false));
         }
         catch (OperationCanceledException)
         {

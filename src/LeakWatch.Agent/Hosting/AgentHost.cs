@@ -33,6 +33,7 @@ public sealed class AgentHost : IAsyncDisposable
 
         _options = options;
         _time = time;
+        Clock = new IntervalClock(options.Counters.Interval, time);
         // Decided once for every series, rule and snapshot ones included: runtime_instance exists only in listen mode.
         var labels = TargetLabels = new TargetLabels(options.Labels, options.Targets.LabelsRuntimeInstance);
         Exporter = new PrometheusExporter(labels, Health);
@@ -53,10 +54,10 @@ public sealed class AgentHost : IAsyncDisposable
             sinks.Add(new FirstSampleSink(() => _ready = true));
         }
 
-        List<ITargetSource> sources = [new TargetWatcher(options.Counters, Health, time, Freshness), new ProcAbsence(options.Counters.Interval, Health, time), new ContainerInfoSource(time)];
+        List<ITargetSource> sources = [new TargetWatcher(options.Counters, Health, time, Clock, Freshness), new ProcAbsence(Clock, Health, time), new ContainerInfoSource(time)];
         if (options.AsyncOperations.Enabled)
         {
-            sources.Add(new AsyncOperationsTargetSource(options.AsyncOperations, options.Counters.Interval, Health, time, Snapshots, Lifetime));
+            sources.Add(new AsyncOperationsTargetSource(options.AsyncOperations, Clock, Health, time, Snapshots, Lifetime));
         }
 
         if (options.Snapshots.Baseline)
@@ -74,6 +75,9 @@ public sealed class AgentHost : IAsyncDisposable
     public LeakWatchOptions Options => _options;
 
     public AgentHealth Health { get; } = new();
+
+    /// <summary>The one timer of everything done each interval; the terminal's refresh follows it too.</summary>
+    public IntervalClock Clock { get; }
 
     /// <summary>Latest values for the terminal.</summary>
     public SeriesStore Store { get; } = new();
@@ -119,10 +123,8 @@ public sealed class AgentHost : IAsyncDisposable
         }
 
         var targets = _options.Targets;
-        // Process-wide, for as long as the agent streams: see Gen0Cap for why the runtime's own budget is too large,
-        // NativeHeapTrim for the native heap glibc keeps.
-        using var gen0Cap = new Gen0Cap(Gen0Cap.DefaultBytes, Gen0Cap.DefaultPeriod, _time);
-        using var nativeHeapTrim = new NativeHeapTrim(NativeHeapTrim.DefaultPeriod, _time);
+        using var stopHousekeeping = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
+        var housekeeping = KeepHouseAsync(stopHousekeeping.Token);
         try
         {
             if (targets.Target is { } target)
@@ -149,6 +151,34 @@ public sealed class AgentHost : IAsyncDisposable
         finally
         {
             await _supervisor.StopAllAsync().ConfigureAwait(false);
+            await stopHousekeeping.CancelAsync().ConfigureAwait(false);
+            await housekeeping.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Process-wide, for as long as the agent streams: see <see cref="Gen0Cap"/> for why the runtime's own gen0 budget
+    /// is too large, <see cref="NativeHeapTrim"/> for the native heap glibc keeps.
+    /// </summary>
+    private async Task KeepHouseAsync(CancellationToken cancellation)
+    {
+        var gen0Cap = new Gen0Cap(Gen0Cap.DefaultBytes);
+        var nativeHeapTrim = new NativeHeapTrim();
+        var lastTrim = _time.GetTimestamp();
+        try
+        {
+            while (await Clock.WaitForNextTickAsync(cancellation).ConfigureAwait(false))
+            {
+                gen0Cap.Check();
+                if (_time.GetElapsedTime(lastTrim) >= NativeHeapTrim.DefaultPeriod)
+                {
+                    nativeHeapTrim.Trim();
+                    lastTrim = _time.GetTimestamp();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
         }
     }
 
@@ -162,6 +192,7 @@ public sealed class AgentHost : IAsyncDisposable
 
         await _rules.DisposeAsync().ConfigureAwait(false);
         Snapshots.Dispose();
+        Clock.Dispose();
     }
 
     /// <summary>/readyz: null when ready; "starting", or which targets have sent nothing for a few intervals.</summary>

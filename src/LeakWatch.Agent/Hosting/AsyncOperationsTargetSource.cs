@@ -14,16 +14,16 @@ namespace LeakWatch.Agent.Hosting;
 internal sealed class AsyncOperationsTargetSource : ITargetSource
 {
     private readonly AsyncOperationsOptions _options;
-    private readonly TimeSpan _interval;
+    private readonly IntervalClock _clock;
     private readonly AgentHealth _health;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<int, AsyncOperationsSource> _running = new();
     private readonly ConcurrentDictionary<int, StackSnapshot> _snapshotsBeforeStart = new();
 
-    public AsyncOperationsTargetSource(AsyncOperationsOptions options, TimeSpan interval, AgentHealth health, TimeProvider time, SnapshotRecorder snapshots, TargetLifetime lifetime)
+    public AsyncOperationsTargetSource(AsyncOperationsOptions options, IntervalClock clock, AgentHealth health, TimeProvider time, SnapshotRecorder snapshots, TargetLifetime lifetime)
     {
         _options = options;
-        _interval = interval;
+        _clock = clock;
         _health = health;
         _time = time;
         snapshots.Taken += OnSnapshotTaken;
@@ -36,7 +36,7 @@ internal sealed class AsyncOperationsTargetSource : ITargetSource
 
     public async Task RunAsync(TargetConnection target, ISampleSink sink, Action<string> warn, CancellationToken cancellation)
     {
-        var source = new AsyncOperationsSource(target, _options, _interval, _health, _time);
+        var source = new AsyncOperationsSource(target, _options, _clock, _health, _time);
         source.Warning += warn;
         if (_snapshotsBeforeStart.TryRemove(target.Process.Id, out var baseline))
         {

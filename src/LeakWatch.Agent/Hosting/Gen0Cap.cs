@@ -5,30 +5,26 @@ namespace LeakWatch.Agent.Hosting;
 /// more on large servers), and a streaming agent allocates little (about 0.2 MB/s at a 1 s interval), so without this
 /// it carries minutes of garbage before its first GC: 12 MiB of its peak RSS in docs/benchmarks.md ("Counters").
 /// <c>DOTNET_GCgen0size</c> would do the same, but the runtime reads it only from the environment, never from
-/// runtimeconfig.json, so a dotnet tool cannot set it for itself. Instead, once a period, when more than the cap was
-/// allocated since the last gen0 collection, this collects gen0 (a fraction of a millisecond on the agent's small heap).
+/// runtimeconfig.json, so a dotnet tool cannot set it for itself. Instead, once an interval (the host's
+/// <see cref="IntervalClock"/>), when more than the cap was allocated since the last gen0 collection, this collects gen0 (a fraction of a millisecond on the agent's small heap).
 /// Bursts between two checks (a snapshot) still run on the runtime's own budget.
 /// </summary>
-public sealed class Gen0Cap : IDisposable
+public sealed class Gen0Cap
 {
     /// <summary>2 MiB: at streaming rates one collection every few seconds; measured in docs/benchmarks.md.</summary>
     public const long DefaultBytes = 2L * 1024 * 1024;
 
-    public static readonly TimeSpan DefaultPeriod = TimeSpan.FromSeconds(1);
-
     private readonly long _capBytes;
-    private readonly ITimer _timer;
     private readonly object _gate = new();
     private int _lastGen0Count;
     private long _allocatedAtLastGen0;
 
-    public Gen0Cap(long capBytes, TimeSpan period, TimeProvider time)
+    public Gen0Cap(long capBytes)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capBytes);
         _capBytes = capBytes;
         _lastGen0Count = GC.CollectionCount(0);
         _allocatedAtLastGen0 = GC.GetTotalAllocatedBytes();
-        _timer = time.CreateTimer(_ => Check(), null, period, period);
     }
 
     /// <summary>Collections this cap caused (for tests and the curious).</summary>
@@ -41,7 +37,7 @@ public sealed class Gen0Cap : IDisposable
     public static bool ShouldCollect(bool collectedSinceLastCheck, long allocatedSinceLastGen0, long capBytes) =>
         !collectedSinceLastCheck && allocatedSinceLastGen0 >= capBytes;
 
-    /// <summary>One check; the timer calls it every period.</summary>
+    /// <summary>One check; the host calls it every interval.</summary>
     public void Check()
     {
         // A snapshot keeps the agent's collector out of the target's freeze (a no-GC region): never induce one then.
@@ -68,6 +64,4 @@ public sealed class Gen0Cap : IDisposable
             }
         }
     }
-
-    public void Dispose() => _timer.Dispose();
 }

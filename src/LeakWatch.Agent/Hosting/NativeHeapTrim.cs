@@ -8,20 +8,17 @@ namespace LeakWatch.Agent.Hosting;
 /// <c>malloc_trim(0)</c> returns the free pages, and on a small heap takes microseconds. Where there is no glibc
 /// (musl, another OS) the call is missing and this does nothing from the first attempt on.
 /// </summary>
-public sealed partial class NativeHeapTrim : IDisposable
+public sealed partial class NativeHeapTrim
 {
+    /// <summary>How often the host trims (on the first of its interval ticks at least this far apart).</summary>
     public static readonly TimeSpan DefaultPeriod = TimeSpan.FromSeconds(5);
 
-    private readonly ITimer _timer;
     private volatile bool _unavailable = !OperatingSystem.IsLinux();
-
-    public NativeHeapTrim(TimeSpan period, TimeProvider time) =>
-        _timer = time.CreateTimer(_ => Trim(), null, period, period);
 
     /// <summary>False once the C library turned out to have no <c>malloc_trim</c>.</summary>
     public bool Available => !_unavailable;
 
-    /// <summary>One trim; the timer calls it every period.</summary>
+    /// <summary>One trim; the host calls it every <see cref="DefaultPeriod"/>.</summary>
     public void Trim()
     {
         if (_unavailable)
@@ -38,8 +35,6 @@ public sealed partial class NativeHeapTrim : IDisposable
             _unavailable = true;
         }
     }
-
-    public void Dispose() => _timer.Dispose();
 
     [LibraryImport("libc", EntryPoint = "malloc_trim")]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]

@@ -8,7 +8,7 @@ namespace LeakWatch.Agent.Hosting;
 /// which is said once, and its threads are counted by the runtime instead (<see cref="ManagedThreadCountSource"/>),
 /// which the thread-leak rule reads as its fallback. Does nothing for a target whose /proc is visible.
 /// </summary>
-internal sealed class ProcAbsence(TimeSpan interval, AgentHealth health, TimeProvider time) : ITargetSource
+internal sealed class ProcAbsence(IntervalClock clock, AgentHealth health, TimeProvider time) : ITargetSource
 {
     /// <summary>The series that come from /proc/PID (docs/metrics.md, "What each topology exports").</summary>
     public static readonly string[] AbsentSeries = ["process_num_threads", "process_open_fds", "process_resident_memory_bytes", "process_cpu_seconds_total"];
@@ -27,7 +27,7 @@ internal sealed class ProcAbsence(TimeSpan interval, AgentHealth health, TimePro
         }
 
         warn(Line(target.Process));
-        var source = new ManagedThreadCountSource(target.Process, target.Client, interval, health, time);
+        var source = new ManagedThreadCountSource(target.Process, target.Client, clock, health, time);
         source.Warning += warn;
         return source.RunAsync(sink, cancellation);
     }

@@ -22,7 +22,7 @@ internal static class WatchRunner
         }
 
         using var stopRendering = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        var rendering = RenderLoopAsync(host, renderer, options.Counters.Interval, stopRendering.Token);
+        var rendering = RenderLoopAsync(host, renderer, stopRendering.Token);
         AttachOutcome outcome;
         try
         {
@@ -75,13 +75,13 @@ internal static class WatchRunner
         }
     }
 
-    private static async Task RenderLoopAsync(AgentHost host, IRenderer renderer, TimeSpan interval, CancellationToken cancellation)
+    private static async Task RenderLoopAsync(AgentHost host, IRenderer renderer, CancellationToken cancellation)
     {
-        using var timer = new PeriodicTimer(interval);
         try
         {
-            while (await timer.WaitForNextTickAsync(cancellation).ConfigureAwait(false))
+            while (await host.Clock.WaitForNextTickAsync(cancellation).ConfigureAwait(false))
             {
+                await Task.Yield(); // off the clock's thread: a terminal that stops reading blocks only this loop
                 var now = TimeProvider.System.GetUtcNow();
                 renderer.Render(host.View(now), now);
             }

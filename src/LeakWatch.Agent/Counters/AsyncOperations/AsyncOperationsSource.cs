@@ -27,7 +27,7 @@ public sealed class AsyncOperationsSource
 
     private readonly TargetConnection _connection;
     private readonly TargetProcess _target;
-    private readonly TimeSpan _interval;
+    private readonly IntervalClock _clock;
     private readonly DiagnosticsClient _client;
     private readonly AsyncOperationsOptions _options;
     private readonly AgentHealth _health;
@@ -42,12 +42,12 @@ public sealed class AsyncOperationsSource
     private DateTimeOffset _stackAttributionResumeAfter = DateTimeOffset.MinValue;
     private (long Generation, long Started, DateTimeOffset At)? _previousTick;
 
-    public AsyncOperationsSource(TargetConnection connection, AsyncOperationsOptions options, TimeSpan interval, AgentHealth health, TimeProvider time)
+    public AsyncOperationsSource(TargetConnection connection, AsyncOperationsOptions options, IntervalClock clock, AgentHealth health, TimeProvider time)
     {
         _connection = connection;
         _target = connection.Process;
         _client = connection.Client;
-        _interval = interval;
+        _clock = clock;
         _options = options;
         _health = health;
         _time = time;
@@ -160,7 +160,7 @@ public sealed class AsyncOperationsSource
         }
 
         using (session)
-        using (var source = new EventPipeEventSource(session.EventStream))
+        using (var source = SessionLoop.OpenEvents(session))
         {
             source.Dynamic.All += Dispatch;
             var processing = Task.Factory.StartNew(() => source.Process(), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
@@ -186,11 +186,10 @@ public sealed class AsyncOperationsSource
 
     private async Task<SessionEnd> ReportUntilEndAsync(EventPipeEventSource source, Task processing, ISampleSink sink, CancellationToken cancellation)
     {
-        using var timer = new PeriodicTimer(_interval, _time);
         var eventsLost = 0;
         while (!processing.IsCompleted)
         {
-            var tick = timer.WaitForNextTickAsync(cancellation).AsTask();
+            var tick = _clock.WaitForNextTickAsync(cancellation);
             await Task.WhenAny(tick, processing).ConfigureAwait(false);
             cancellation.ThrowIfCancellationRequested();
 
@@ -259,6 +258,7 @@ public sealed class AsyncOperationsSource
             return;
         }
 
+        await Task.Yield(); // starting a session waits on the target: not on the interval clock's thread
         _stackAttribution = new StackAttributionSession(_client, _tracker, Namer.IsAmbiguous, _health);
         if (!_stackAttribution.Start())
         {
