@@ -1,11 +1,13 @@
+using System.Diagnostics;
+
 namespace LeakWatch.Agent;
 
 /// <summary>
-/// One timer for everything the agent does once an interval (each target's /proc figures and async counts, the
-/// terminal, the agent's own housekeeping), so that a tick wakes the agent once rather than once per loop. On this
-/// runtime a timer's tick costs four thread wake-ups (the timer thread, a pool worker, the worker it asks for, the
-/// timer thread again), and on a virtual machine the wake-ups, not the work, are most of an idle agent's CPU
-/// (docs/benchmarks.md, "Counters").
+/// One clock for everything the agent does once an interval (each target's /proc figures and async counts, the
+/// terminal, the agent's own housekeeping), so that a tick wakes the agent once rather than once per loop. On a
+/// virtual machine the wake-ups, not the work, are most of an idle agent's CPU (docs/benchmarks.md, "Counters"), and
+/// a runtime timer's tick costs four (the timer thread, a pool worker, the worker it asks for, the timer thread
+/// again): on the system clock the ticks come from a thread of the clock's own that sleeps between them, one wake-up.
 /// <para>
 /// Unlike a <see cref="PeriodicTimer"/> per loop, a loop that arrives late waits for the next tick rather than taking
 /// a missed one at once. Continuations run on the tick's thread, one after another, so a loop does only quick work
@@ -15,7 +17,8 @@ namespace LeakWatch.Agent;
 public sealed class IntervalClock : IDisposable
 {
     private readonly object _gate = new();
-    private readonly ITimer _timer;
+    private readonly ITimer? _timer;
+    private readonly ManualResetEvent _stopTicking = new(false);
     private TaskCompletionSource<bool> _next = NewTick();
     private bool _disposed;
 
@@ -23,7 +26,14 @@ public sealed class IntervalClock : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero);
         Interval = interval;
-        _timer = time.CreateTimer(_ => Tick(), null, interval, interval);
+        if (time == TimeProvider.System)
+        {
+            new Thread(TickEveryInterval) { IsBackground = true, Name = "leakwatch clock" }.Start();
+        }
+        else
+        {
+            _timer = time.CreateTimer(_ => Tick(), null, interval, interval); // a test's time: ticks when it is advanced
+        }
     }
 
     public TimeSpan Interval { get; }
@@ -77,8 +87,30 @@ public sealed class IntervalClock : IDisposable
             pending = _next;
         }
 
-        _timer.Dispose();
+        _timer?.Dispose();
+        _stopTicking.Set();
         pending.TrySetResult(false);
+    }
+
+    private void TickEveryInterval()
+    {
+        var next = Stopwatch.GetTimestamp();
+        while (true)
+        {
+            next += (long)(Interval.TotalSeconds * Stopwatch.Frequency);
+            var now = Stopwatch.GetTimestamp();
+            if (next < now)
+            {
+                next = now; // behind (a long tick, a paused machine): go on from now rather than tick in a burst
+            }
+
+            if (_stopTicking.WaitOne(Stopwatch.GetElapsedTime(now, next)))
+            {
+                return;
+            }
+
+            Tick();
+        }
     }
 
     // Continuations inline (no RunContinuationsAsynchronously): every waiting loop runs in the tick's one wake-up.
