@@ -56,40 +56,37 @@ public sealed class IntervalClock : IDisposable
     }
 
     /// <summary>Ticks now (the timer calls it every interval; tests call it to step time).</summary>
-    public void Tick()
-    {
-        TaskCompletionSource<bool> due;
-        lock (_gate)
-        {
-            if (_disposed)
-            {
-                return;
-            }
-
-            due = _next;
-            _next = NewTick();
-        }
-
-        due.TrySetResult(true);
-    }
+    public void Tick() => TakeNext(dispose: false)?.TrySetResult(true);
 
     public void Dispose()
     {
-        TaskCompletionSource<bool> pending;
+        if (TakeNext(dispose: true) is { } pending)
+        {
+            _timer?.Dispose();
+            _stopTicking.Set();
+            pending.TrySetResult(false);
+        }
+    }
+
+    /// <summary>The tick the loops wait for, replaced by a new one (or by none, disposing); null once disposed.</summary>
+    private TaskCompletionSource<bool>? TakeNext(bool dispose)
+    {
         lock (_gate)
         {
             if (_disposed)
             {
-                return;
+                return null;
             }
 
-            _disposed = true;
-            pending = _next;
-        }
+            var due = _next;
+            _disposed = dispose;
+            if (!dispose)
+            {
+                _next = NewTick();
+            }
 
-        _timer?.Dispose();
-        _stopTicking.Set();
-        pending.TrySetResult(false);
+            return due;
+        }
     }
 
     private void TickEveryInterval()

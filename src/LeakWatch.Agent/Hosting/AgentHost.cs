@@ -76,7 +76,7 @@ public sealed class AgentHost : IAsyncDisposable
 
     public AgentHealth Health { get; } = new();
 
-    /// <summary>The one timer of everything done each interval; the terminal's refresh follows it too.</summary>
+    /// <summary>The one clock of everything done each interval; the terminal's refresh follows it too.</summary>
     public IntervalClock Clock { get; }
 
     /// <summary>Latest values for the terminal.</summary>

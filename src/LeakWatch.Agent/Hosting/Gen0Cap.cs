@@ -6,7 +6,8 @@ namespace LeakWatch.Agent.Hosting;
 /// it carries minutes of garbage before its first GC: 12 MiB of its peak RSS in docs/benchmarks.md ("Counters").
 /// <c>DOTNET_GCgen0size</c> would do the same, but the runtime reads it only from the environment, never from
 /// runtimeconfig.json, so a dotnet tool cannot set it for itself. Instead, once an interval (the host's
-/// <see cref="IntervalClock"/>), when more than the cap was allocated since the last gen0 collection, this collects gen0 (a fraction of a millisecond on the agent's small heap).
+/// <see cref="IntervalClock"/>), when more than the cap was allocated since the last gen0 collection, this collects
+/// gen0 (a fraction of a millisecond on the agent's small heap).
 /// Bursts between two checks (a snapshot) still run on the runtime's own budget.
 /// </summary>
 public sealed class Gen0Cap
