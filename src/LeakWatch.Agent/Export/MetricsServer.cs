@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Text;
 using LeakWatch.Core;
 
@@ -119,6 +120,14 @@ public sealed class MetricsServer : IAsyncDisposable
             return [literal];
         }
 
+        return Resolve(url);
+    }
+
+    // Its own method, never inlined: the JIT loads System.Net.NameResolution for the method that names Dns, and an
+    // address or localhost (nearly every --urls) needs none of it.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static IPAddress[] Resolve(Uri url)
+    {
         try
         {
             var resolved = Dns.GetHostAddresses(url.Host).Distinct().ToArray();
