@@ -158,19 +158,31 @@ public sealed class AgentHost : IAsyncDisposable
 
     /// <summary>
     /// Process-wide, for as long as the agent streams: see <see cref="Gen0Cap"/> for why the runtime's own gen0 budget
-    /// is too large, <see cref="NativeHeapTrim"/> for the native heap glibc keeps.
+    /// is too large, <see cref="NativeHeapTrim"/> for the native heap glibc keeps. During
+    /// <see cref="NativeHeapTrim.StartUpSettling"/> both run every tick: the start-up's JIT working memory goes back to
+    /// the C heap only when the runtime's finalizer thread wakes (after a collection), and back to the OS with a trim.
     /// </summary>
     private async Task KeepHouseAsync(CancellationToken cancellation)
     {
         var gen0Cap = new Gen0Cap(Gen0Cap.DefaultBytes);
         var nativeHeapTrim = new NativeHeapTrim();
-        var lastTrim = _time.GetTimestamp();
+        var startedAt = _time.GetTimestamp();
+        var lastTrim = startedAt;
         try
         {
             while (await Clock.WaitForNextTickAsync(cancellation).ConfigureAwait(false))
             {
-                gen0Cap.Check();
-                if (_time.GetElapsedTime(lastTrim) >= NativeHeapTrim.DefaultPeriod)
+                var settling = _time.GetElapsedTime(startedAt) < NativeHeapTrim.StartUpSettling;
+                if (settling)
+                {
+                    gen0Cap.Collect();
+                }
+                else
+                {
+                    gen0Cap.Check();
+                }
+
+                if (settling || _time.GetElapsedTime(lastTrim) >= NativeHeapTrim.DefaultPeriod)
                 {
                     nativeHeapTrim.Trim();
                     lastTrim = _time.GetTimestamp();

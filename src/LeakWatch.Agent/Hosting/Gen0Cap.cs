@@ -39,7 +39,12 @@ public sealed class Gen0Cap
         !collectedSinceLastCheck && allocatedSinceLastGen0 >= capBytes;
 
     /// <summary>One check; the host calls it every interval.</summary>
-    public void Check()
+    public void Check() => CheckOrCollect(always: false);
+
+    /// <summary>A gen0 collection whatever was allocated (the host's start-up, <see cref="NativeHeapTrim.StartUpSettling"/>).</summary>
+    public void Collect() => CheckOrCollect(always: true);
+
+    private void CheckOrCollect(bool always)
     {
         // A snapshot keeps the agent's collector out of the target's freeze (a no-GC region): never induce one then.
         if (System.Runtime.GCSettings.LatencyMode == System.Runtime.GCLatencyMode.NoGCRegion)
@@ -51,7 +56,7 @@ public sealed class Gen0Cap
         {
             var count = GC.CollectionCount(0);
             var allocated = GC.GetTotalAllocatedBytes();
-            if (ShouldCollect(count != _lastGen0Count, allocated - _allocatedAtLastGen0, _capBytes))
+            if (always || ShouldCollect(count != _lastGen0Count, allocated - _allocatedAtLastGen0, _capBytes))
             {
                 GC.Collect(0, GCCollectionMode.Forced, blocking: true);
                 Collections++;

@@ -13,6 +13,13 @@ public sealed partial class NativeHeapTrim
     /// <summary>How often the host trims (on the first of its interval ticks at least this far apart).</summary>
     public static readonly TimeSpan DefaultPeriod = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// The agent's start-up, when the host collects and trims every tick instead: the JIT compiles most of the agent's
+    /// code then, and its working memory (2.5 MiB) is otherwise given back only seconds later, after the async catalog
+    /// was read on top of it (docs/benchmarks.md, "Counters").
+    /// </summary>
+    public static readonly TimeSpan StartUpSettling = TimeSpan.FromSeconds(15);
+
     private volatile bool _unavailable = !OperatingSystem.IsLinux();
 
     /// <summary>False once the C library turned out to have no <c>malloc_trim</c>.</summary>

@@ -10,11 +10,20 @@ namespace LeakWatch.Agent.Counters.AsyncOperations;
 /// (<c>&lt;DupAsync&gt;d__1</c> in Billing.Invoices and in Shipping.Labels) reads
 /// <c>Billing.Invoices.DupAsync|Shipping.Labels.DupAsync</c>: the runtime's event does not say which. Names not
 /// found stay raw. Assemblies loaded later are read when an unknown name shows up, at most every
-/// <see cref="RescanInterval"/>.
+/// <see cref="RescanInterval"/>, and the first reading waits <see cref="FirstScanDelay"/>.
 /// </summary>
 public sealed class AsyncOperationNamer
 {
     public static readonly TimeSpan RescanInterval = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long after attach the assemblies are first read. Reading them maps System.Reflection.Metadata for good
+    /// (2 MiB resident) and allocates the catalog (3.5 MiB more at the time): during the agent's start-up that landed
+    /// on top of the JIT's working memory, which the host gives back within its first seconds
+    /// (<see cref="Hosting.NativeHeapTrim.StartUpSettling"/>), and set the streaming peak (docs/benchmarks.md,
+    /// "Counters"). The async series wait for it (<see cref="HasScanned"/>); a snapshot's calibration reads at once.
+    /// </summary>
+    public static readonly TimeSpan FirstScanDelay = TimeSpan.FromSeconds(10);
 
     /// <summary>Candidates named in one label value; <c>&lt;ExecuteAsync&gt;d__3</c> can match dozens of hosted services.</summary>
     public const int MaxCandidatesShown = 3;
@@ -22,7 +31,8 @@ public sealed class AsyncOperationNamer
     private readonly int _pid;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, string> _names = new(StringComparer.Ordinal);
-    private DateTimeOffset _lastScan = DateTimeOffset.MinValue;
+    private readonly DateTimeOffset _firstScanDue;
+    private DateTimeOffset? _lastScan;
     private bool _unknownSinceScan = true;
 
     private readonly Func<CancellationToken, Task<IReadOnlyList<string>>>? _rundownNames;
@@ -35,15 +45,23 @@ public sealed class AsyncOperationNamer
         _pid = pid;
         _time = time;
         _rundownNames = rundownNames;
+        _firstScanDue = time.GetUtcNow() + FirstScanDelay;
     }
 
     public StateMachineCatalog Catalog { get; } = new();
 
-    /// <summary>Reads assemblies the target mapped since the last scan, when an unknown name asks for it and the interval allows.</summary>
-    public void RefreshIfNeeded()
+    /// <summary>Whether the target's assemblies (or its rundown) were read at least once, so names are what they will stay.</summary>
+    public bool HasScanned => _lastScan is not null;
+
+    /// <summary>
+    /// Reads assemblies the target mapped since the last scan, when an unknown name asks for it and the interval allows
+    /// (<paramref name="evenDuringStartUp"/>: without waiting for <see cref="FirstScanDelay"/>, for a snapshot's names).
+    /// </summary>
+    public void RefreshIfNeeded(bool evenDuringStartUp = false)
     {
         var now = _time.GetUtcNow();
-        if (!_unknownSinceScan || now - _lastScan < RescanInterval)
+        var due = _lastScan + RescanInterval ?? (evenDuringStartUp ? now : _firstScanDue);
+        if (!_unknownSinceScan || now < due)
         {
             return;
         }

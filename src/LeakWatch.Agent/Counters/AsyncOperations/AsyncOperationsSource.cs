@@ -213,6 +213,11 @@ public sealed class AsyncOperationsSource
             }
 
             Namer.RefreshIfNeeded();
+            if (!Namer.HasScanned)
+            {
+                continue; // series named by bare state machines now would be renamed, ended and replaced a few ticks later
+            }
+
             var snapshot = _tracker.Snapshot();
             await AttributeSameNamedMethodsAsync(snapshot).ConfigureAwait(false);
             Publish(sink, snapshot);

@@ -20,7 +20,7 @@ public static class SnapshotCalibration
             return 0;
         }
 
-        namer.RefreshIfNeeded();
+        namer.RefreshIfNeeded(evenDuringStartUp: true);
         var absolute = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var group in snapshot.Tasks.Groups)
         {
