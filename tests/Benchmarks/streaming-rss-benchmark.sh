@@ -11,11 +11,12 @@
 #   tests/Benchmarks/streaming-rss-benchmark.sh 70 3 old=/tmp/old/src/LeakWatch.Cli/bin/Release/net10.0/leakwatch.dll new=
 # FLAGS after @ are added to attach ('noasync=@--async-ops off'). SMAPS_DIR=dir keeps each watcher's /proc/PID/smaps.
 # DOTNET_COUNTERS names an installed dotnet-counters (otherwise one is installed into artifacts/tools).
+# WARMUP (default 10) is how many seconds of the start are left out of the CPU figure.
 set -euo pipefail
 seconds=${1:-70}
 runs=${2:-3}
 shift $(( $# < 2 ? $# : 2 ))
-warmup=10
+warmup=${WARMUP:-10}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 dotnet build src/LeakWatch.Cli -c Release -f net10.0 -nologo -v q >/dev/null
