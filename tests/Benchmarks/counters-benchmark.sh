@@ -24,12 +24,12 @@ port=9479
 ticks_per_second=$(getconf CLK_TCK)
 
 cd "$root"
-dotnet build src/LeakWatch.Cli -c Release -f net10.0 -nologo -v q >/dev/null
-dotnet build tests/TestApps/LeakWatch.TestApp -c Release -f net10.0 -nologo -v q >/dev/null
 if [ -n "${DOTNET_COUNTERS:-}" ] && [ ! -x "$DOTNET_COUNTERS" ]; then
   echo "DOTNET_COUNTERS=$DOTNET_COUNTERS is not an executable; unset it to install dotnet-counters into artifacts/tools." >&2
   exit 2
 fi
+dotnet build src/LeakWatch.Cli -c Release -f net10.0 -nologo -v q >/dev/null
+dotnet build tests/TestApps/LeakWatch.TestApp -c Release -f net10.0 -nologo -v q >/dev/null
 dotnet_counters=${DOTNET_COUNTERS:-$tools/dotnet-counters}
 [ -x "$dotnet_counters" ] || dotnet tool install dotnet-counters --tool-path "$tools" >/dev/null
 leakwatch_dll="$root/src/LeakWatch.Cli/bin/Release/net10.0/leakwatch.dll"

@@ -19,12 +19,12 @@ shift $(( $# < 2 ? $# : 2 ))
 warmup=${WARMUP:-10}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
-dotnet build src/LeakWatch.Cli -c Release -f net10.0 -nologo -v q >/dev/null
-dotnet build tests/TestApps/LeakWatch.TestApp -c Release -f net10.0 -nologo -v q >/dev/null
 if [ -n "${DOTNET_COUNTERS:-}" ] && [ ! -x "$DOTNET_COUNTERS" ]; then
   echo "DOTNET_COUNTERS=$DOTNET_COUNTERS is not an executable; unset it to install dotnet-counters into artifacts/tools." >&2
   exit 2
 fi
+dotnet build src/LeakWatch.Cli -c Release -f net10.0 -nologo -v q >/dev/null
+dotnet build tests/TestApps/LeakWatch.TestApp -c Release -f net10.0 -nologo -v q >/dev/null
 dotnet_counters=${DOTNET_COUNTERS:-$root/artifacts/tools/dotnet-counters}
 [ -x "$dotnet_counters" ] || dotnet tool install dotnet-counters --tool-path "$root/artifacts/tools" >/dev/null
 this_build="$root/src/LeakWatch.Cli/bin/Release/net10.0/leakwatch.dll"
