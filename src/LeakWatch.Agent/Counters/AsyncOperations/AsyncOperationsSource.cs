@@ -101,7 +101,6 @@ public sealed class AsyncOperationsSource
             return;
         }
 
-        Namer.RefreshIfNeeded();
         _runtimeAsyncWaits = RuntimeAsyncWaits.For(_target, _client.GetProcessEnvironment, _tracker, _options.Tracking.MaxTrackedOperations, Warning);
         try
         {
