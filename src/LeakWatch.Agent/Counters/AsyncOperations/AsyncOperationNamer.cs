@@ -33,6 +33,7 @@ public sealed class AsyncOperationNamer
     private readonly ConcurrentDictionary<string, string> _names = new(StringComparer.Ordinal);
     private readonly DateTimeOffset _firstScanDue;
     private DateTimeOffset? _lastScan;
+    private volatile bool _hasScanned;
     private bool _unknownSinceScan = true;
 
     private readonly Func<CancellationToken, Task<IReadOnlyList<string>>>? _rundownNames;
@@ -50,8 +51,11 @@ public sealed class AsyncOperationNamer
 
     public StateMachineCatalog Catalog { get; } = new();
 
-    /// <summary>Whether the target's assemblies (or its rundown) were read at least once, so names are what they will stay.</summary>
-    public bool HasScanned => _lastScan is not null;
+    /// <summary>
+    /// Whether the target's assemblies (or its rundown, which runs in the background) were read at least once, so names
+    /// are what they will stay: the reporter keeps the name it first gets for a key.
+    /// </summary>
+    public bool HasScanned => _hasScanned;
 
     /// <summary>
     /// Reads assemblies the target mapped since the last scan, when an unknown name asks for it and the interval allows
@@ -79,6 +83,8 @@ public sealed class AsyncOperationNamer
         {
             _names.Clear();
         }
+
+        _hasScanned = true;
     }
 
     /// <summary>In the background: a rundown session takes a moment, and names are asked for on the event thread.</summary>
@@ -104,6 +110,7 @@ public sealed class AsyncOperationNamer
             }
             finally
             {
+                _hasScanned = true;
                 Volatile.Write(ref _rundownRunning, 0);
             }
         });
